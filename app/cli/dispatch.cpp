@@ -1,0 +1,52 @@
+#include "cli/dispatch.h"
+
+#include "cli/sandboxcommand.h"
+
+#include <QCoreApplication>
+#include <QStringList>
+
+#include <cstdio>
+
+namespace kd::cli {
+
+namespace {
+
+constexpr const char *kUsage =
+    "Usage: kubedeck [--help] [--version] <command> [options]\n"
+    "\n"
+    "Kubedeck shows ML engineers how their models are served on Kubernetes.\n"
+    "\n"
+    "Commands:\n"
+    "  sandbox    run the built-in sandbox cluster: a simulated Kubernetes API server with GPU node\n"
+    "             pools and ML-serving workloads, for kubectl, Kubedeck and tests\n"
+    "\n"
+    "Run 'kubedeck <command> --help' for the options of a command.\n";
+
+} // namespace
+
+int run(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("kubedeck"));
+    QCoreApplication::setOrganizationName(QStringLiteral("Kubedeck"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(KUBEDECK_VERSION));
+    QStringList args = QCoreApplication::arguments();
+    if (args.size() < 2 || args[1] == QLatin1String("--help") || args[1] == QLatin1String("-h") ||
+        args[1] == QLatin1String("help")) {
+        std::fputs(kUsage, stdout);
+        return args.size() < 2 ? 2 : 0;
+    }
+    if (args[1] == QLatin1String("--version") || args[1] == QLatin1String("-v")) {
+        std::printf("kubedeck %s\n", KUBEDECK_VERSION);
+        return 0;
+    }
+    QString command = args[1];
+    QStringList rest = args.mid(2);
+    rest.prepend(args[0] + QLatin1Char(' ') + command);
+    if (command == QLatin1String("sandbox"))
+        return runSandbox(rest);
+    std::fprintf(stderr, "kubedeck: unknown command '%s'\n\n%s", qPrintable(command), kUsage);
+    return 2;
+}
+
+} // namespace kd::cli
