@@ -1,7 +1,6 @@
 // Kubedeck entry point: parse the command line and hand over to a subcommand.
 #include "cli/dispatch.h"
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     return kd::cli::run(argc, argv);
 }

@@ -17,15 +17,15 @@ constexpr const char *kUsage =
     "Kubedeck shows ML engineers how their models are served on Kubernetes.\n"
     "\n"
     "Commands:\n"
-    "  sandbox    run the built-in sandbox cluster: a simulated Kubernetes API server with GPU node\n"
+    "  sandbox    run the built-in sandbox cluster: a simulated Kubernetes API server with GPU "
+    "node\n"
     "             pools and ML-serving workloads, for kubectl, Kubedeck and tests\n"
     "\n"
     "Run 'kubedeck <command> --help' for the options of a command.\n";
 
 } // namespace
 
-int run(int argc, char **argv)
-{
+int run(int argc, char **argv) {
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("kubedeck"));
     QCoreApplication::setOrganizationName(QStringLiteral("Kubedeck"));

@@ -15,8 +15,7 @@ namespace {
 
 using nlohmann::json;
 
-bool isPlainIdentifier(std::string_view key)
-{
+bool isPlainIdentifier(std::string_view key) {
     if (key.empty())
         return false;
     return std::all_of(key.begin(), key.end(), [](char c) {
@@ -26,8 +25,7 @@ bool isPlainIdentifier(std::string_view key)
 
 // --- encoding ---------------------------------------------------------------------------
 
-void appendUtf8(std::string &out, char32_t cp)
-{
+void appendUtf8(std::string &out, char32_t cp) {
     if (cp < 0x80) {
         out += static_cast<char>(cp);
     } else if (cp < 0x800) {
@@ -45,8 +43,7 @@ void appendUtf8(std::string &out, char32_t cp)
     }
 }
 
-bool decodeUtf16(std::string_view in, bool bigEndian, std::string &out)
-{
+bool decodeUtf16(std::string_view in, bool bigEndian, std::string &out) {
     if (in.size() % 2 != 0)
         return false;
     auto unit = [&](std::size_t i) {
@@ -72,12 +69,15 @@ bool decodeUtf16(std::string_view in, bool bigEndian, std::string &out)
 }
 
 // Returns the byte offset of the first invalid UTF-8 sequence, or npos.
-std::size_t firstInvalidUtf8(std::string_view s)
-{
+std::size_t firstInvalidUtf8(std::string_view s) {
     std::size_t i = 0;
     while (i < s.size()) {
         auto c = static_cast<unsigned char>(s[i]);
-        std::size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+        std::size_t len = c < 0x80         ? 1
+                          : (c >> 5) == 6  ? 2
+                          : (c >> 4) == 14 ? 3
+                          : (c >> 3) == 30 ? 4
+                                           : 0;
         if (len == 0 || i + len > s.size())
             return i;
         for (std::size_t k = 1; k < len; ++k)
@@ -88,8 +88,7 @@ std::size_t firstInvalidUtf8(std::string_view s)
     return std::string_view::npos;
 }
 
-Position positionOfOffset(std::string_view s, std::size_t offset)
-{
+Position positionOfOffset(std::string_view s, std::size_t offset) {
     Position p{1, 1};
     for (std::size_t i = 0; i < offset && i < s.size(); ++i) {
         if (s[i] == '\n') {
@@ -103,14 +102,14 @@ Position positionOfOffset(std::string_view s, std::size_t offset)
 }
 
 // Brings the input to UTF-8 without BOM, or reports why it cannot.
-bool normalizeEncoding(std::string_view in, std::string &out, YamlParseResult &result)
-{
+bool normalizeEncoding(std::string_view in, std::string &out, YamlParseResult &result) {
     auto starts = [&](std::string_view bom) { return in.substr(0, bom.size()) == bom; };
     if (starts("\xEF\xBB\xBF")) {
         out.assign(in.substr(3));
     } else if (starts("\xFF\xFE") || starts("\xFE\xFF")) {
         if (!decodeUtf16(in.substr(2), starts("\xFE\xFF"), out)) {
-            result.diagnostics.push_back({YamlDiagnostic::Kind::Encoding, {1, 1},
+            result.diagnostics.push_back({YamlDiagnostic::Kind::Encoding,
+                                          {1, 1},
                                           "invalid UTF-16 text after the byte order mark"});
             return false;
         }
@@ -137,8 +136,7 @@ struct Chunk {
     int firstLine = 1; // 1-based line of text[0] in the whole input
 };
 
-bool isMarkerLine(std::string_view line, std::string_view marker)
-{
+bool isMarkerLine(std::string_view line, std::string_view marker) {
     if (line.substr(0, 3) != marker)
         return false;
     return line.size() == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r';
@@ -146,8 +144,7 @@ bool isMarkerLine(std::string_view line, std::string_view marker)
 
 // Document markers at column 0 always end a document in YAML, even inside block scalars,
 // so splitting on them lets one broken document leave the others intact.
-std::vector<Chunk> splitDocuments(std::string_view text)
-{
+std::vector<Chunk> splitDocuments(std::string_view text) {
     std::vector<Chunk> chunks;
     std::size_t start = 0, pos = 0;
     int line = 1, chunkLine = 1;
@@ -168,12 +165,12 @@ std::vector<Chunk> splitDocuments(std::string_view text)
     return chunks;
 }
 
-bool isBlank(std::string_view chunk)
-{
+bool isBlank(std::string_view chunk) {
     std::size_t i = 0;
     while (i < chunk.size()) {
         std::size_t eol = chunk.find('\n', i);
-        std::string_view line = chunk.substr(i, eol == std::string_view::npos ? std::string_view::npos : eol - i);
+        std::string_view line =
+            chunk.substr(i, eol == std::string_view::npos ? std::string_view::npos : eol - i);
         auto first = line.find_first_not_of(" \t\r");
         if (first != std::string_view::npos && line[first] != '#' && !isMarkerLine(line, "---") &&
             !isMarkerLine(line, "...") && line.substr(first, 1) != "%")
@@ -187,8 +184,7 @@ bool isBlank(std::string_view chunk)
 
 // yaml-cpp recurses once per nesting level while parsing, so absurd nesting is refused before
 // it parses. The estimate counts open flow brackets plus block indentation and sequence dashes.
-int estimatedMaxDepth(std::string_view chunk, int &lineOfMax)
-{
+int estimatedMaxDepth(std::string_view chunk, int &lineOfMax) {
     int flow = 0, maxDepth = 0, line = 1;
     bool inSingle = false, inDouble = false, lineStart = true;
     int indent = 0, dashes = 0;
@@ -228,7 +224,8 @@ int estimatedMaxDepth(std::string_view chunk, int &lineOfMax)
         }
         if (c == '"')
             inDouble = true;
-        else if (c == '\'' && (i == 0 || chunk[i - 1] == ' ' || chunk[i - 1] == '[' || chunk[i - 1] == ','))
+        else if (c == '\'' &&
+                 (i == 0 || chunk[i - 1] == ' ' || chunk[i - 1] == '[' || chunk[i - 1] == ','))
             inSingle = true;
         else if (c == '[' || c == '{')
             ++flow;
@@ -248,18 +245,19 @@ int estimatedMaxDepth(std::string_view chunk, int &lineOfMax)
 class Converter {
 public:
     Converter(const YamlLimits &limits, int lineOffset, YamlDocument &doc, YamlParseResult *result)
-        : m_limits(limits), m_lineOffset(lineOffset), m_doc(doc), m_result(result)
-    {}
+        : m_limits(limits)
+        , m_lineOffset(lineOffset)
+        , m_doc(doc)
+        , m_result(result) {}
 
-    json convert(const YAML::Node &node, const std::string &path, int depth)
-    {
+    json convert(const YAML::Node &node, const std::string &path, int depth) {
         if (++m_nodes > m_limits.maxNodesPerDocument)
             throw LimitError(node.Mark(), "the document expands to more than " +
                                               std::to_string(m_limits.maxNodesPerDocument) +
                                               " nodes (alias expansion is capped)");
         if (depth > m_limits.maxDepth)
-            throw LimitError(node.Mark(), "nesting deeper than " + std::to_string(m_limits.maxDepth) +
-                                              " levels");
+            throw LimitError(node.Mark(), "nesting deeper than " +
+                                              std::to_string(m_limits.maxDepth) + " levels");
         m_doc.valuePositions.emplace(path, pos(node.Mark()));
         switch (node.Type()) {
         case YAML::NodeType::Null:
@@ -302,36 +300,36 @@ public:
 
     struct LimitError : std::runtime_error {
         LimitError(const YAML::Mark &m, const std::string &what)
-            : std::runtime_error(what), mark(m)
-        {}
+            : std::runtime_error(what)
+            , mark(m) {}
         YAML::Mark mark;
     };
 
-    Position pos(const YAML::Mark &m) const
-    {
+    Position pos(const YAML::Mark &m) const {
         if (m.line < 0)
             return {m_lineOffset, 1};
         return {m.line + m_lineOffset, m.column + 1};
     }
 
 private:
-    static json scalar(const YAML::Node &node)
-    {
+    static json scalar(const YAML::Node &node) {
         const std::string &s = node.Scalar();
         const std::string &tag = node.Tag();
         if (tag == "!" || tag == "tag:yaml.org,2002:str")
             return s; // quoted, or explicitly a string
-        if (tag == "tag:yaml.org,2002:int" || tag == "tag:yaml.org,2002:float" || tag == "?" || tag.empty())
+        if (tag == "tag:yaml.org,2002:int" || tag == "tag:yaml.org,2002:float" || tag == "?" ||
+            tag.empty())
             return resolvePlain(s);
         return s;
     }
 
     // Resolution of plain scalars as Kubernetes' YAML decoder (YAML 1.1 rules) does it.
-    static json resolvePlain(const std::string &s)
-    {
+    static json resolvePlain(const std::string &s) {
         static const std::set<std::string> nulls{"", "~", "null", "Null", "NULL"};
-        static const std::set<std::string> trues{"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON", "y", "Y"};
-        static const std::set<std::string> falses{"false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF", "n", "N"};
+        static const std::set<std::string> trues{"true", "True", "TRUE", "yes", "Yes", "YES",
+                                                 "on",   "On",   "ON",   "y",   "Y"};
+        static const std::set<std::string> falses{"false", "False", "FALSE", "no", "No", "NO",
+                                                  "off",   "Off",   "OFF",   "n",  "N"};
         if (nulls.count(s))
             return nullptr;
         if (trues.count(s))
@@ -352,10 +350,12 @@ private:
             if (e - digits > 2 && digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X')) {
                 base = 16;
                 digits += 2;
-            } else if (e - digits > 2 && digits[0] == '0' && (digits[1] == 'b' || digits[1] == 'B')) {
+            } else if (e - digits > 2 && digits[0] == '0' &&
+                       (digits[1] == 'b' || digits[1] == 'B')) {
                 base = 2;
                 digits += 2;
-            } else if (e - digits > 2 && digits[0] == '0' && (digits[1] == 'o' || digits[1] == 'O')) {
+            } else if (e - digits > 2 && digits[0] == '0' &&
+                       (digits[1] == 'o' || digits[1] == 'O')) {
                 base = 8;
                 digits += 2;
             } else if (e - digits > 1 && digits[0] == '0') {
@@ -377,7 +377,8 @@ private:
         static const std::set<std::string> nans{".nan", ".NaN", ".NAN"};
         if (infs.count(s) || ninfs.count(s) || nans.count(s))
             return s; // JSON has no infinities; keep the text
-        bool looksFloat = !t.empty() && t.find_first_not_of("+-0123456789.eE") == std::string::npos &&
+        bool looksFloat = !t.empty() &&
+                          t.find_first_not_of("+-0123456789.eE") == std::string::npos &&
                           t.find_first_of("0123456789") != std::string::npos &&
                           (std::isdigit(static_cast<unsigned char>(t.back())) || t.back() == '.');
         if (looksFloat) {
@@ -396,27 +397,27 @@ private:
     std::size_t m_nodes = 0;
 };
 
-YAML::Mark offsetMark(YAML::Mark m, int firstLine)
-{
+YAML::Mark offsetMark(YAML::Mark m, int firstLine) {
     m.line += firstLine - 1;
     return m;
 }
 
 // Parses one chunk; returns false (with a diagnostic) when it is not valid YAML.
-bool parseChunk(const Chunk &chunk, const YamlLimits &limits, YamlDocument &doc, YamlParseResult &result)
-{
+bool parseChunk(const Chunk &chunk, const YamlLimits &limits, YamlDocument &doc,
+                YamlParseResult &result) {
     int deepLine = 1;
     if (estimatedMaxDepth(chunk.text, deepLine) > limits.maxDepth * 4) {
-        result.diagnostics.push_back({YamlDiagnostic::Kind::Limit, {chunk.firstLine + deepLine - 1, 1},
-                                      "nesting deeper than " + std::to_string(limits.maxDepth) +
-                                          " levels"});
+        result.diagnostics.push_back(
+            {YamlDiagnostic::Kind::Limit,
+             {chunk.firstLine + deepLine - 1, 1},
+             "nesting deeper than " + std::to_string(limits.maxDepth) + " levels"});
         return false;
     }
     try {
         std::vector<YAML::Node> nodes = YAML::LoadAll(std::string(chunk.text));
         if (nodes.size() > 1) {
-            result.diagnostics.push_back({YamlDiagnostic::Kind::Syntax, {chunk.firstLine, 1},
-                                          "unexpected second document"});
+            result.diagnostics.push_back(
+                {YamlDiagnostic::Kind::Syntax, {chunk.firstLine, 1}, "unexpected second document"});
             return false;
         }
         doc.start = {chunk.firstLine, 1};
@@ -431,7 +432,8 @@ bool parseChunk(const Chunk &chunk, const YamlLimits &limits, YamlDocument &doc,
         return true;
     } catch (const Converter::LimitError &e) {
         YAML::Mark m = offsetMark(e.mark, chunk.firstLine);
-        result.diagnostics.push_back({YamlDiagnostic::Kind::Limit, {m.line + 1, m.column + 1}, e.what()});
+        result.diagnostics.push_back(
+            {YamlDiagnostic::Kind::Limit, {m.line + 1, m.column + 1}, e.what()});
     } catch (const YAML::Exception &e) {
         YAML::Mark m = offsetMark(e.mark, chunk.firstLine);
         result.diagnostics.push_back({YamlDiagnostic::Kind::Syntax,
@@ -443,13 +445,13 @@ bool parseChunk(const Chunk &chunk, const YamlLimits &limits, YamlDocument &doc,
 
 } // namespace
 
-YamlParseResult parseYaml(std::string_view input, const YamlLimits &limits)
-{
+YamlParseResult parseYaml(std::string_view input, const YamlLimits &limits) {
     YamlParseResult result;
     if (input.size() > limits.maxInputBytes) {
-        result.diagnostics.push_back({YamlDiagnostic::Kind::Limit, {1, 1},
-                                      "input is larger than " + std::to_string(limits.maxInputBytes) +
-                                          " bytes"});
+        result.diagnostics.push_back(
+            {YamlDiagnostic::Kind::Limit,
+             {1, 1},
+             "input is larger than " + std::to_string(limits.maxInputBytes) + " bytes"});
         return result;
     }
     std::string text;
@@ -465,8 +467,7 @@ YamlParseResult parseYaml(std::string_view input, const YamlLimits &limits)
     return result;
 }
 
-nlohmann::json parseSingleYamlDocument(std::string_view text, const YamlLimits &limits)
-{
+nlohmann::json parseSingleYamlDocument(std::string_view text, const YamlLimits &limits) {
     YamlParseResult r = parseYaml(text, limits);
     for (const auto &d : r.diagnostics)
         if (d.kind != YamlDiagnostic::Kind::DuplicateKey)
@@ -477,20 +478,17 @@ nlohmann::json parseSingleYamlDocument(std::string_view text, const YamlLimits &
     return std::move(r.documents.front().value);
 }
 
-std::string appendKey(const std::string &path, std::string_view key)
-{
+std::string appendKey(const std::string &path, std::string_view key) {
     if (isPlainIdentifier(key))
         return path.empty() ? std::string(key) : path + "." + std::string(key);
     return path + "[" + std::string(key) + "]";
 }
 
-std::string appendIndex(const std::string &path, std::size_t index)
-{
+std::string appendIndex(const std::string &path, std::size_t index) {
     return path + "[" + std::to_string(index) + "]";
 }
 
-std::string canonicalPath(std::string_view fieldPath)
-{
+std::string canonicalPath(std::string_view fieldPath) {
     std::string out;
     std::size_t i = 0;
     while (i < fieldPath.size()) {

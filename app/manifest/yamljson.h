@@ -15,7 +15,7 @@ namespace kd::manifest {
 
 struct YamlLimits {
     std::size_t maxInputBytes = 64u * 1024u * 1024u;
-    int maxDepth = 128;                       // nesting of maps and sequences
+    int maxDepth = 128;                        // nesting of maps and sequences
     std::size_t maxNodesPerDocument = 250'000; // materialised nodes incl. alias expansion
 };
 
@@ -32,8 +32,8 @@ struct YamlDiagnostic {
 };
 
 struct YamlDocument {
-    nlohmann::json value;         // null for an empty document
-    Position start;               // where the document begins
+    nlohmann::json value; // null for an empty document
+    Position start;       // where the document begins
     // Canonical field path (see canonicalPath) -> position of the key (or of the sequence item).
     std::map<std::string, Position> keyPositions;
     // Canonical field path -> position of the value.
@@ -41,8 +41,8 @@ struct YamlDocument {
 };
 
 struct YamlParseResult {
-    std::vector<YamlDocument> documents;      // documents that parsed, in order
-    std::vector<YamlDiagnostic> diagnostics;  // problems, in order; parsing went on past them
+    std::vector<YamlDocument> documents;     // documents that parsed, in order
+    std::vector<YamlDiagnostic> diagnostics; // problems, in order; parsing went on past them
 };
 
 // Parses every document in text. Documents that fail to parse are reported and skipped;

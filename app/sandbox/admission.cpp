@@ -11,14 +11,12 @@ namespace kd::sandbox {
 
 namespace {
 
-void setDefault(Json &obj, const char *key, Json value)
-{
+void setDefault(Json &obj, const char *key, Json value) {
     if (!obj.contains(key) || obj[key].is_null())
         obj[key] = std::move(value);
 }
 
-std::string imageTag(const std::string &image)
-{
+std::string imageTag(const std::string &image) {
     auto at = image.find('@');
     if (at != std::string::npos)
         return "@digest";
@@ -29,8 +27,7 @@ std::string imageTag(const std::string &image)
     return image.substr(colon + 1);
 }
 
-void defaultProbe(Json &probe)
-{
+void defaultProbe(Json &probe) {
     if (!probe.is_object())
         return;
     setDefault(probe, "timeoutSeconds", 1);
@@ -43,8 +40,7 @@ void defaultProbe(Json &probe)
     }
 }
 
-void defaultContainer(Json &c)
-{
+void defaultContainer(Json &c) {
     if (!c.is_object())
         return;
     std::string tag = imageTag(c.value("image", ""));
@@ -66,8 +62,7 @@ void defaultContainer(Json &c)
                 setDefault(e["valueFrom"]["fieldRef"], "apiVersion", "v1");
 }
 
-void defaultPodSpec(Json &spec)
-{
+void defaultPodSpec(Json &spec) {
     if (!spec.is_object())
         return;
     setDefault(spec, "restartPolicy", "Always");
@@ -89,15 +84,13 @@ void defaultPodSpec(Json &spec)
         }
 }
 
-void defaultTemplate(Json &workload)
-{
+void defaultTemplate(Json &workload) {
     if (workload.contains("spec") && workload["spec"].contains("template") &&
         workload["spec"]["template"].is_object() && workload["spec"]["template"].contains("spec"))
         defaultPodSpec(workload["spec"]["template"]["spec"]);
 }
 
-std::string qosClass(const Json &spec)
-{
+std::string qosClass(const Json &spec) {
     bool any = false, guaranteed = true;
     for (const Json &c : spec.value("containers", Json::array())) {
         const Json &req = at(c, {"resources", "requests"});
@@ -115,8 +108,7 @@ std::string qosClass(const Json &spec)
     return guaranteed ? "Guaranteed" : "Burstable";
 }
 
-std::string allocateClusterIp(Store &store)
-{
+std::string allocateClusterIp(Store &store) {
     std::set<std::string> used;
     for (const ObjectPtr &svc : store.list(resourceType("v1", "Service")))
         used.insert(str(*svc, {"spec", "clusterIP"}));
@@ -128,8 +120,7 @@ std::string allocateClusterIp(Store &store)
     throw ApiError::internal("the service cluster IP range is exhausted");
 }
 
-void validate(const ResourceType &type, const Json &object, const Json *old)
-{
+void validate(const ResourceType &type, const Json &object, const Json *old) {
     std::vector<manifest::FieldCause> causes =
         old ? manifest::validateUpdate(object, *old) : manifest::validateObject(object);
     if (causes.empty())
@@ -143,9 +134,9 @@ void validate(const ResourceType &type, const Json &object, const Json *old)
 
 } // namespace
 
-void applyDefaults(const ResourceType &type, Json &object)
-{
-    if (!object.contains("spec") && (type.kind == "Deployment" || type.kind == "ReplicaSet" || type.kind == "StatefulSet"))
+void applyDefaults(const ResourceType &type, Json &object) {
+    if (!object.contains("spec") &&
+        (type.kind == "Deployment" || type.kind == "ReplicaSet" || type.kind == "StatefulSet"))
         return; // validation reports the missing spec
     Json &spec = object["spec"];
     if (type.kind == "Pod") {
@@ -172,7 +163,8 @@ void applyDefaults(const ResourceType &type, Json &object)
         setDefault(spec, "replicas", 1);
         setDefault(spec, "podManagementPolicy", "OrderedReady");
         setDefault(spec, "revisionHistoryLimit", 10);
-        setDefault(spec, "updateStrategy", Json{{"type", "RollingUpdate"}, {"rollingUpdate", {{"partition", 0}}}});
+        setDefault(spec, "updateStrategy",
+                   Json{{"type", "RollingUpdate"}, {"rollingUpdate", {{"partition", 0}}}});
         defaultTemplate(object);
     } else if (type.kind == "Service") {
         setDefault(spec, "type", "ClusterIP");
@@ -193,11 +185,11 @@ void applyDefaults(const ResourceType &type, Json &object)
     }
 }
 
-void admitCreate(const ResourceType &type, Json &object, Store &store)
-{
+void admitCreate(const ResourceType &type, Json &object, Store &store) {
     applyDefaults(type, object);
     if (type.kind == "Pod") {
-        object["status"] = {{"phase", "Pending"}, {"qosClass", qosClass(object.value("spec", Json::object()))}};
+        object["status"] = {{"phase", "Pending"},
+                            {"qosClass", qosClass(object.value("spec", Json::object()))}};
     } else if (type.kind == "Namespace") {
         object["status"] = {{"phase", "Active"}};
     } else if (type.kind == "Service") {
@@ -217,8 +209,7 @@ void admitCreate(const ResourceType &type, Json &object, Store &store)
     validate(type, object, nullptr);
 }
 
-void admitUpdate(const ResourceType &type, Json &object, const Json &old)
-{
+void admitUpdate(const ResourceType &type, Json &object, const Json &old) {
     applyDefaults(type, object);
     if (type.kind == "Service" && object.contains("spec") && old.contains("spec")) {
         // clusterIP is allocated once; an update that leaves it out keeps it.

@@ -19,7 +19,8 @@ struct StatusCause {
 
 class ApiError : public std::runtime_error {
 public:
-    ApiError(int code, std::string reason, const std::string &message, Json details = Json::object());
+    ApiError(int code, std::string reason, const std::string &message,
+             Json details = Json::object());
 
     int code() const { return m_code; }
     const std::string &reason() const { return m_reason; }
@@ -30,10 +31,12 @@ public:
     static ApiError notFound(const ResourceType &type, const std::string &name);
     static ApiError alreadyExists(const ResourceType &type, const std::string &name);
     static ApiError conflict(const ResourceType &type, const std::string &name);
-    static ApiError invalid(const ResourceType &type, const std::string &name, const std::vector<StatusCause> &causes);
+    static ApiError invalid(const ResourceType &type, const std::string &name,
+                            const std::vector<StatusCause> &causes);
     static ApiError badRequest(const std::string &message);
-    static ApiError forbidden(const std::string &user, const std::string &verb, const ResourceType &type,
-                              const std::string &subresource, const std::string &name, const std::string &ns);
+    static ApiError forbidden(const std::string &user, const std::string &verb,
+                              const ResourceType &type, const std::string &subresource,
+                              const std::string &name, const std::string &ns);
     static ApiError unauthorized();
     static ApiError expired(const std::string &message);
     static ApiError methodNotAllowed();

@@ -9,22 +9,19 @@
 
 namespace kd::sandbox {
 
-std::string ApiRequest::param(const std::string &key) const
-{
+std::string ApiRequest::param(const std::string &key) const {
     auto it = query.find(key);
     return it == query.end() ? std::string() : it->second;
 }
 
-ApiResponse ApiResponse::json(int status, const Json &body)
-{
+ApiResponse ApiResponse::json(int status, const Json &body) {
     ApiResponse r;
     r.status = status;
     r.body = body.dump();
     return r;
 }
 
-Json decodeBody(const std::string &body, const std::string &contentType)
-{
+Json decodeBody(const std::string &body, const std::string &contentType) {
     if (body.empty())
         throw ApiError::badRequest("the request body is empty");
     if (contentType.find("yaml") != std::string::npos) {
@@ -37,12 +34,12 @@ Json decodeBody(const std::string &body, const std::string &contentType)
     try {
         return Json::parse(body);
     } catch (const Json::parse_error &e) {
-        throw ApiError::badRequest(std::string("the body of the request could not be decoded as JSON: ") + e.what());
+        throw ApiError::badRequest(
+            std::string("the body of the request could not be decoded as JSON: ") + e.what());
     }
 }
 
-std::string fieldManagerOf(const ApiRequest &request)
-{
+std::string fieldManagerOf(const ApiRequest &request) {
     std::string m = request.param("fieldManager");
     if (!m.empty())
         return m;
@@ -52,8 +49,7 @@ std::string fieldManagerOf(const ApiRequest &request)
     return m.empty() ? "unknown" : m;
 }
 
-bool isDryRun(const ApiRequest &request)
-{
+bool isDryRun(const ApiRequest &request) {
     auto range = request.query.equal_range("dryRun");
     for (auto it = range.first; it != range.second; ++it) {
         if (it->second == "All")
@@ -66,11 +62,9 @@ bool isDryRun(const ApiRequest &request)
 ApiHandler::ApiHandler(Cluster &cluster, FaultInjector &faults, std::string serverAddress)
     : m_cluster(cluster)
     , m_faults(faults)
-    , m_serverAddress(std::move(serverAddress))
-{}
+    , m_serverAddress(std::move(serverAddress)) {}
 
-ApiResponse ApiHandler::handle(const ApiRequest &request)
-{
+ApiResponse ApiHandler::handle(const ApiRequest &request) {
     try {
         return dispatch(request);
     } catch (const ApiError &e) {
@@ -84,8 +78,7 @@ ApiResponse ApiHandler::handle(const ApiRequest &request)
     }
 }
 
-ApiResponse ApiHandler::dispatch(const ApiRequest &request)
-{
+ApiResponse ApiHandler::dispatch(const ApiRequest &request) {
     const std::string &path = request.path;
     if (path == "/healthz" || path == "/readyz" || path == "/livez") {
         ApiResponse r;
@@ -109,8 +102,10 @@ ApiResponse ApiHandler::dispatch(const ApiRequest &request)
             r.contentType = "application/octet-stream";
             r.body.clear(); // the protobuf encoding of an empty openapi_v2.Document
         } else {
-            r.body = Json{{"swagger", "2.0"}, {"info", {{"title", "Kubedeck sandbox"}, {"version", kServerGitVersion}}},
-                          {"paths", Json::object()}, {"definitions", Json::object()}}
+            r.body = Json{{"swagger", "2.0"},
+                          {"info", {{"title", "Kubedeck sandbox"}, {"version", kServerGitVersion}}},
+                          {"paths", Json::object()},
+                          {"definitions", Json::object()}}
                          .dump();
         }
         return r;
@@ -140,9 +135,13 @@ ApiResponse ApiHandler::dispatch(const ApiRequest &request)
         } else if (f.errorBody == "html") {
             r.contentType = "text/html";
             r.body = "<html><head><title>" + std::to_string(f.errorCode) +
-                     " Bad Gateway</title></head><body><center><h1>Gateway error</h1></center></body></html>\n";
+                     " Bad Gateway</title></head><body><center><h1>Gateway "
+                     "error</h1></center></body></html>\n";
         } else {
-            ApiError e(f.errorCode, f.errorCode == 504 ? "Timeout" : f.errorCode == 500 ? "InternalError" : "ServiceUnavailable",
+            ApiError e(f.errorCode,
+                       f.errorCode == 504   ? "Timeout"
+                       : f.errorCode == 500 ? "InternalError"
+                                            : "ServiceUnavailable",
                        "the sandbox injected this error (fault injection)");
             r.body = e.toStatus().dump();
         }
@@ -153,15 +152,16 @@ ApiResponse ApiHandler::dispatch(const ApiRequest &request)
     return handleResource(request, info);
 }
 
-ApiResponse ApiHandler::handleResource(const ApiRequest &request, const RequestInfo &info)
-{
+ApiResponse ApiHandler::handleResource(const ApiRequest &request, const RequestInfo &info) {
     const ResourceType &type = *info.type;
     if (!Authorizer::allowed(request.user, info.verb, type.group, type.resource, info.subresource))
-        throw ApiError::forbidden(request.user.name, info.verb, type, info.subresource, info.name, info.namespaceName);
+        throw ApiError::forbidden(request.user.name, info.verb, type, info.subresource, info.name,
+                                  info.namespaceName);
     if (!type.namespaced && !info.namespaceName.empty())
         throw ApiError(404, "NotFound", "the server could not find the requested resource");
     if (!info.subresource.empty()) {
-        bool ok = (info.subresource == "status" && type.hasStatus) || (info.subresource == "scale" && type.hasScale);
+        bool ok = (info.subresource == "status" && type.hasStatus) ||
+                  (info.subresource == "scale" && type.hasScale);
         if (!ok)
             throw ApiError(404, "NotFound", "the server could not find the requested resource");
     }
@@ -194,8 +194,7 @@ ApiResponse ApiHandler::handleResource(const ApiRequest &request, const RequestI
     throw ApiError::methodNotAllowed();
 }
 
-ApiResponse ApiHandler::accessReview(const ApiRequest &request)
-{
+ApiResponse ApiHandler::accessReview(const ApiRequest &request) {
     if (request.method != "POST")
         throw ApiError::methodNotAllowed();
     Json review = decodeBody(request.body, request.contentType);
@@ -203,12 +202,16 @@ ApiResponse ApiHandler::accessReview(const ApiRequest &request)
     bool allowed = false;
     std::string reason;
     if (attrs.is_object()) {
-        allowed = Authorizer::allowed(request.user, attrs.value("verb", ""), attrs.value("group", ""),
-                                      attrs.value("resource", ""), attrs.value("subresource", ""));
+        allowed =
+            Authorizer::allowed(request.user, attrs.value("verb", ""), attrs.value("group", ""),
+                                attrs.value("resource", ""), attrs.value("subresource", ""));
         if (allowed)
-            reason = request.user.admin ? "the admin user may do everything" : "the viewer role allows reading";
+            reason = request.user.admin ? "the admin user may do everything"
+                                        : "the viewer role allows reading";
     } else if (at(review, {"spec", "nonResourceAttributes"}).is_object()) {
-        allowed = request.user.authenticated && (request.user.admin || at(review, {"spec", "nonResourceAttributes", "verb"}) == "get");
+        allowed =
+            request.user.authenticated &&
+            (request.user.admin || at(review, {"spec", "nonResourceAttributes", "verb"}) == "get");
     }
     review["apiVersion"] = "authorization.k8s.io/v1";
     review["kind"] = "SelfSubjectAccessReview";
@@ -219,8 +222,7 @@ ApiResponse ApiHandler::accessReview(const ApiRequest &request)
     return ApiResponse::json(201, review);
 }
 
-ApiResponse ApiHandler::adminFaults(const ApiRequest &request)
-{
+ApiResponse ApiHandler::adminFaults(const ApiRequest &request) {
     if (!request.user.admin)
         throw ApiError(403, "Forbidden", "only the sandbox admin may change fault injection");
     if (request.method == "PUT" || request.method == "POST" || request.method == "PATCH") {
@@ -237,8 +239,7 @@ ApiResponse ApiHandler::adminFaults(const ApiRequest &request)
     return ApiResponse::json(200, m_faults.config().toJson());
 }
 
-ApiResponse ApiHandler::adminClock(const ApiRequest &request)
-{
+ApiResponse ApiHandler::adminClock(const ApiRequest &request) {
     if (!request.user.admin)
         throw ApiError(403, "Forbidden", "only the sandbox admin may change the clock");
     Clock &clock = m_cluster.clock();

@@ -72,9 +72,10 @@ private:
     ApiResponse scaleWrite(const ApiRequest &request, const RequestInfo &info);
 
     // Stores a new version of an object after admission; shared by update, patch and scale.
-    ApiResponse commitUpdate(const ApiRequest &request, const RequestInfo &info, Json next, const Json &old,
-                             int successCode = 200);
-    void deleteObject(const ResourceType &type, const Json &object, const Json &options, bool dryRun);
+    ApiResponse commitUpdate(const ApiRequest &request, const RequestInfo &info, Json next,
+                             const Json &old, int successCode = 200);
+    void deleteObject(const ResourceType &type, const Json &object, const Json &options,
+                      bool dryRun);
 
     Cluster &m_cluster;
     FaultInjector &m_faults;

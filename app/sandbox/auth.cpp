@@ -7,8 +7,7 @@
 namespace kd::sandbox {
 
 namespace {
-std::string randomToken()
-{
+std::string randomToken() {
     static const char alphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
     unsigned char bytes[32];
     RAND_bytes(bytes, sizeof bytes);
@@ -19,8 +18,7 @@ std::string randomToken()
 }
 
 // Constant-time comparison: tokens are secrets.
-bool sameSecret(const std::string &a, const std::string &b)
-{
+bool sameSecret(const std::string &a, const std::string &b) {
     if (a.size() != b.size() || a.empty())
         return false;
     unsigned char diff = 0;
@@ -30,14 +28,13 @@ bool sameSecret(const std::string &a, const std::string &b)
 }
 } // namespace
 
-Credentials generateCredentials()
-{
+Credentials generateCredentials() {
     return {"admin-" + randomToken(), "viewer-" + randomToken()};
 }
 
-UserInfo Authorizer::authenticate(const std::string &authorizationHeader, const std::string &certCommonName,
-                                  const std::vector<std::string> &certOrganizations) const
-{
+UserInfo Authorizer::authenticate(const std::string &authorizationHeader,
+                                  const std::string &certCommonName,
+                                  const std::vector<std::string> &certOrganizations) const {
     UserInfo user;
     const std::string bearer = "Bearer ";
     if (authorizationHeader.size() > bearer.size() &&
@@ -56,20 +53,20 @@ UserInfo Authorizer::authenticate(const std::string &authorizationHeader, const 
         user.groups = certOrganizations;
         user.groups.push_back("system:authenticated");
         user.authenticated = true;
-        user.admin = std::find(certOrganizations.begin(), certOrganizations.end(), "system:masters") !=
-                     certOrganizations.end();
+        user.admin = std::find(certOrganizations.begin(), certOrganizations.end(),
+                               "system:masters") != certOrganizations.end();
     }
     return user;
 }
 
 bool Authorizer::allowed(const UserInfo &user, const std::string &verb, const std::string &group,
-                         const std::string &resource, const std::string &subresource)
-{
+                         const std::string &resource, const std::string &subresource) {
     if (!user.authenticated)
         return false;
     if (user.admin)
         return true;
-    if (group == "authorization.k8s.io" && (resource == "selfsubjectaccessreviews" || resource == "selfsubjectrulesreviews"))
+    if (group == "authorization.k8s.io" &&
+        (resource == "selfsubjectaccessreviews" || resource == "selfsubjectrulesreviews"))
         return verb == "create";
     if (resource == "secrets")
         return false; // the viewer role, like upstream's `view`, cannot read secrets

@@ -25,7 +25,8 @@ Credentials generateCredentials();
 
 class Authorizer {
 public:
-    explicit Authorizer(Credentials credentials) : m_credentials(std::move(credentials)) {}
+    explicit Authorizer(Credentials credentials)
+        : m_credentials(std::move(credentials)) {}
 
     const Credentials &credentials() const { return m_credentials; }
     // From an `Authorization: Bearer ...` header value and the verified client certificate's

@@ -15,66 +15,58 @@ namespace kd::sandbox {
 
 namespace {
 
-template<typename T, void (*Free)(T *)>
-struct Deleter {
+template<typename T, void (*Free)(T *)> struct Deleter {
     void operator()(T *p) const { Free(p); }
 };
 using PkeyPtr = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY, EVP_PKEY_free>>;
 using X509Ptr = std::unique_ptr<X509, Deleter<X509, X509_free>>;
 using BioPtr = std::unique_ptr<BIO, Deleter<BIO, BIO_free_all>>;
 
-void check(bool ok, const char *what)
-{
+void check(bool ok, const char *what) {
     if (!ok)
         throw std::runtime_error(std::string("OpenSSL failed to ") + what);
 }
 
-PkeyPtr newKey()
-{
+PkeyPtr newKey() {
     PkeyPtr key(EVP_EC_gen("P-256"));
     check(key != nullptr, "generate a P-256 key");
     return key;
 }
 
-std::string bioString(BIO *bio)
-{
+std::string bioString(BIO *bio) {
     char *data = nullptr;
     long len = BIO_get_mem_data(bio, &data);
     return std::string(data, static_cast<std::size_t>(len));
 }
 
-std::string keyPem(EVP_PKEY *key)
-{
+std::string keyPem(EVP_PKEY *key) {
     BioPtr bio(BIO_new(BIO_s_mem()));
-    check(PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr) == 1, "write a key");
+    check(PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr) == 1,
+          "write a key");
     return bioString(bio.get());
 }
 
-std::string certPem(X509 *cert)
-{
+std::string certPem(X509 *cert) {
     BioPtr bio(BIO_new(BIO_s_mem()));
     check(PEM_write_bio_X509(bio.get(), cert) == 1, "write a certificate");
     return bioString(bio.get());
 }
 
-PkeyPtr readKey(const std::string &pem)
-{
+PkeyPtr readKey(const std::string &pem) {
     BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
     PkeyPtr key(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
     check(key != nullptr, "read a key");
     return key;
 }
 
-X509Ptr readCert(const std::string &pem)
-{
+X509Ptr readCert(const std::string &pem) {
     BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
     X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
     check(cert != nullptr, "read a certificate");
     return cert;
 }
 
-void addExtension(X509 *cert, X509 *issuer, int nid, const std::string &value)
-{
+void addExtension(X509 *cert, X509 *issuer, int nid, const std::string &value) {
     X509V3_CTX ctx;
     X509V3_set_ctx_nodb(&ctx);
     X509V3_set_ctx(&ctx, issuer, cert, nullptr, nullptr, 0);
@@ -84,8 +76,8 @@ void addExtension(X509 *cert, X509 *issuer, int nid, const std::string &value)
     X509_EXTENSION_free(ext);
 }
 
-X509Ptr newCert(EVP_PKEY *key, const std::string &cn, const std::vector<std::string> &orgs, const CertOptions &o)
-{
+X509Ptr newCert(EVP_PKEY *key, const std::string &cn, const std::vector<std::string> &orgs,
+                const CertOptions &o) {
     X509Ptr cert(X509_new());
     X509_set_version(cert.get(), 2);
     unsigned char serial[16];
@@ -99,22 +91,24 @@ X509Ptr newCert(EVP_PKEY *key, const std::string &cn, const std::vector<std::str
     X509_set_pubkey(cert.get(), key);
     X509_NAME *name = X509_get_subject_name(cert.get());
     for (const auto &org : orgs)
-        X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8, reinterpret_cast<const unsigned char *>(org.c_str()), -1, -1, 0);
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, reinterpret_cast<const unsigned char *>(cn.c_str()), -1, -1, 0);
+        X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8,
+                                   reinterpret_cast<const unsigned char *>(org.c_str()), -1, -1, 0);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
+                               reinterpret_cast<const unsigned char *>(cn.c_str()), -1, -1, 0);
     return cert;
 }
 
 } // namespace
 
-KeyCertPem makeCertificateAuthority(const std::string &commonName, const CertOptions &options)
-{
+KeyCertPem makeCertificateAuthority(const std::string &commonName, const CertOptions &options) {
     PkeyPtr key = newKey();
     CertOptions o = options;
     o.validSeconds = std::max(o.validSeconds, 10L * 365 * 24 * 3600);
     X509Ptr cert = newCert(key.get(), commonName, {}, o);
     X509_set_issuer_name(cert.get(), X509_get_subject_name(cert.get()));
     addExtension(cert.get(), cert.get(), NID_basic_constraints, "critical,CA:TRUE");
-    addExtension(cert.get(), cert.get(), NID_key_usage, "critical,keyCertSign,cRLSign,digitalSignature");
+    addExtension(cert.get(), cert.get(), NID_key_usage,
+                 "critical,keyCertSign,cRLSign,digitalSignature");
     addExtension(cert.get(), cert.get(), NID_subject_key_identifier, "hash");
     check(X509_sign(cert.get(), key.get(), EVP_sha256()) > 0, "sign the CA");
     return {certPem(cert.get()), keyPem(key.get())};
@@ -122,16 +116,17 @@ KeyCertPem makeCertificateAuthority(const std::string &commonName, const CertOpt
 
 KeyCertPem issueCertificate(const KeyCertPem &issuer, const std::string &commonName,
                             const std::vector<std::string> &organizations, bool serverUsage,
-                            const CertOptions &options)
-{
+                            const CertOptions &options) {
     PkeyPtr issuerKey = readKey(issuer.keyPem);
     X509Ptr issuerCert = readCert(issuer.certPem);
     PkeyPtr key = newKey();
     X509Ptr cert = newCert(key.get(), commonName, organizations, options);
     X509_set_issuer_name(cert.get(), X509_get_subject_name(issuerCert.get()));
     addExtension(cert.get(), issuerCert.get(), NID_basic_constraints, "critical,CA:FALSE");
-    addExtension(cert.get(), issuerCert.get(), NID_key_usage, "critical,digitalSignature,keyEncipherment");
-    addExtension(cert.get(), issuerCert.get(), NID_ext_key_usage, serverUsage ? "serverAuth" : "clientAuth");
+    addExtension(cert.get(), issuerCert.get(), NID_key_usage,
+                 "critical,digitalSignature,keyEncipherment");
+    addExtension(cert.get(), issuerCert.get(), NID_ext_key_usage,
+                 serverUsage ? "serverAuth" : "clientAuth");
     addExtension(cert.get(), issuerCert.get(), NID_authority_key_identifier, "keyid");
     if (serverUsage) {
         std::string san;
@@ -146,8 +141,7 @@ KeyCertPem issueCertificate(const KeyCertPem &issuer, const std::string &commonN
     return {certPem(cert.get()), keyPem(key.get())};
 }
 
-TlsMaterial generateTlsMaterial(const CertOptions &options)
-{
+TlsMaterial generateTlsMaterial(const CertOptions &options) {
     TlsMaterial m;
     m.ca = makeCertificateAuthority("kubedeck-sandbox-ca");
     m.server = issueCertificate(m.ca, "kubedeck-sandbox-apiserver", {}, true, options);

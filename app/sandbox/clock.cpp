@@ -2,14 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
-#include <ctime>
 #include <cstdio>
+#include <ctime>
 
 namespace kd::sandbox {
 
 namespace {
-double wallEpochNow()
-{
+double wallEpochNow() {
     using namespace std::chrono;
     return duration<double>(system_clock::now().time_since_epoch()).count();
 }
@@ -19,26 +18,23 @@ Clock::Clock(Mode mode, double speed, double startEpochSeconds)
     : m_mode(mode)
     , m_speed(speed > 0 ? speed : 1.0)
     , m_base(startEpochSeconds > 0 ? startEpochSeconds : std::floor(wallEpochNow()))
-    , m_wallBase(std::chrono::steady_clock::now())
-{}
+    , m_wallBase(std::chrono::steady_clock::now()) {}
 
-double Clock::now() const
-{
+double Clock::now() const {
     std::lock_guard lock(m_mutex);
     if (m_mode == Mode::Manual)
         return m_base + m_manualOffset;
-    double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_wallBase).count();
+    double wall =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - m_wallBase).count();
     return m_base + m_manualOffset + wall * m_speed;
 }
 
-double Clock::speed() const
-{
+double Clock::speed() const {
     std::lock_guard lock(m_mutex);
     return m_speed;
 }
 
-void Clock::setSpeed(double speed)
-{
+void Clock::setSpeed(double speed) {
     if (!(speed > 0))
         return;
     std::lock_guard lock(m_mutex);
@@ -51,22 +47,19 @@ void Clock::setSpeed(double speed)
     m_speed = speed;
 }
 
-void Clock::advance(double seconds)
-{
+void Clock::advance(double seconds) {
     if (seconds <= 0)
         return;
     std::lock_guard lock(m_mutex);
     m_manualOffset += seconds;
 }
 
-std::chrono::milliseconds Clock::wallDuration(double simulatedSeconds) const
-{
+std::chrono::milliseconds Clock::wallDuration(double simulatedSeconds) const {
     double ms = simulatedSeconds * 1000.0 / speed();
     return std::chrono::milliseconds(std::max<long long>(1, static_cast<long long>(std::ceil(ms))));
 }
 
-std::string Clock::rfc3339(double epochSeconds)
-{
+std::string Clock::rfc3339(double epochSeconds) {
     std::time_t t = static_cast<std::time_t>(std::floor(epochSeconds));
     std::tm tm{};
     gmtime_r(&t, &tm);
@@ -75,8 +68,7 @@ std::string Clock::rfc3339(double epochSeconds)
     return buf;
 }
 
-double Clock::parseRfc3339(const std::string &text, double fallback)
-{
+double Clock::parseRfc3339(const std::string &text, double fallback) {
     std::tm tm{};
     int y = 0, mo = 0, d = 0, h = 0, mi = 0;
     double s = 0;

@@ -23,7 +23,7 @@ public:
     // Simulated seconds -> wall milliseconds to sleep for them (at least 1).
     std::chrono::milliseconds wallDuration(double simulatedSeconds) const;
 
-    static std::string rfc3339(double epochSeconds);             // 2026-11-24T13:50:23Z
+    static std::string rfc3339(double epochSeconds); // 2026-11-24T13:50:23Z
     static double parseRfc3339(const std::string &text, double fallback = 0);
     std::string nowRfc3339() const { return rfc3339(now()); }
 
@@ -31,7 +31,7 @@ private:
     Mode m_mode;
     mutable std::mutex m_mutex;
     double m_speed;
-    double m_base;                                    // simulated time at m_wallBase
+    double m_base; // simulated time at m_wallBase
     std::chrono::steady_clock::time_point m_wallBase;
     double m_manualOffset = 0;
 };

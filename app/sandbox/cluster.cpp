@@ -8,8 +8,7 @@
 
 namespace kd::sandbox {
 
-std::vector<std::unique_ptr<Controller>> makeControllers()
-{
+std::vector<std::unique_ptr<Controller>> makeControllers() {
     std::vector<std::unique_ptr<Controller>> c;
     c.push_back(makeGarbageCollector());
     c.push_back(makeDeploymentController());
@@ -28,26 +27,26 @@ Cluster::Cluster(Options options)
     , m_clock(options.clockMode, options.speed, options.startEpochSeconds)
     , m_store(m_clock)
     , m_events(m_store, m_clock)
-    , m_controllers(makeControllers())
-{
+    , m_controllers(makeControllers()) {
     // Every cluster has these namespaces before anything else exists.
     const ResourceType &namespaces = resourceType("v1", "Namespace");
     for (const char *name : {"default", "kube-system", "kube-public", "kube-node-lease"})
-        m_store.create(namespaces, Json{{"metadata", {{"name", name}, {"labels", {{"kubernetes.io/metadata.name", name}}}}},
-                                        {"spec", {{"finalizers", {"kubernetes"}}}},
-                                        {"status", {{"phase", "Active"}}}});
+        m_store.create(namespaces,
+                       Json{{"metadata",
+                             {{"name", name}, {"labels", {{"kubernetes.io/metadata.name", name}}}}},
+                            {"spec", {{"finalizers", {"kubernetes"}}}},
+                            {"status", {{"phase", "Active"}}}});
 }
 
-Cluster::~Cluster()
-{
+Cluster::~Cluster() {
     stop();
 }
 
-void Cluster::load(const std::vector<Json> &objects)
-{
+void Cluster::load(const std::vector<Json> &objects) {
     for (const Json &obj : objects) {
         const ResourceType &type = resourceType(obj.value("apiVersion", ""), obj.value("kind", ""));
-        std::string ns = type.namespaced ? str(obj, {"metadata", "namespace"}, "default") : std::string();
+        std::string ns =
+            type.namespaced ? str(obj, {"metadata", "namespace"}, "default") : std::string();
         if (m_store.get(type, ns, str(obj, {"metadata", "name"}))) {
             Json next = obj;
             next["metadata"].erase("resourceVersion");
@@ -58,8 +57,7 @@ void Cluster::load(const std::vector<Json> &objects)
     }
 }
 
-double Cluster::runPass()
-{
+double Cluster::runPass() {
     std::lock_guard lock(m_passMutex);
     ControllerContext ctx{m_store, m_clock, m_events, m_clock.now()};
     double next = Controller::never;
@@ -68,8 +66,7 @@ double Cluster::runPass()
     return next;
 }
 
-int Cluster::settle(int maxPasses)
-{
+int Cluster::settle(int maxPasses) {
     int passes = 0;
     while (passes < maxPasses) {
         std::uint64_t before = m_store.resourceVersion();
@@ -81,8 +78,7 @@ int Cluster::settle(int maxPasses)
     return passes;
 }
 
-void Cluster::step(double seconds, double tick)
-{
+void Cluster::step(double seconds, double tick) {
     tick = tick > 0 ? tick : 0.1;
     settle();
     double done = 0;
@@ -94,15 +90,13 @@ void Cluster::step(double seconds, double tick)
     }
 }
 
-void Cluster::start()
-{
+void Cluster::start() {
     if (m_running.exchange(true))
         return;
     m_thread = std::thread([this] { loop(); });
 }
 
-void Cluster::stop()
-{
+void Cluster::stop() {
     if (!m_running.exchange(false))
         return;
     m_store.shutdown();
@@ -110,8 +104,7 @@ void Cluster::stop()
         m_thread.join();
 }
 
-void Cluster::loop()
-{
+void Cluster::loop() {
     // Level-triggered: a pass runs when the store changed or a controller's timer is due; between
     // passes the thread sleeps on the store's change signal, at most 200 ms of wall time.
     std::uint64_t seen = 0;

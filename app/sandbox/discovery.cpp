@@ -8,8 +8,7 @@
 
 namespace kd::sandbox {
 
-Json versionInfo()
-{
+Json versionInfo() {
     return {{"major", "1"},
             {"minor", "28"},
             {"gitVersion", kServerGitVersion},
@@ -21,15 +20,14 @@ Json versionInfo()
             {"platform", "linux/amd64"}};
 }
 
-Json coreApiVersions(const std::string &serverAddress)
-{
+Json coreApiVersions(const std::string &serverAddress) {
     return {{"kind", "APIVersions"},
             {"versions", {"v1"}},
-            {"serverAddressByClientCIDRs", {{{"clientCIDR", "0.0.0.0/0"}, {"serverAddress", serverAddress}}}}};
+            {"serverAddressByClientCIDRs",
+             {{{"clientCIDR", "0.0.0.0/0"}, {"serverAddress", serverAddress}}}}};
 }
 
-Json apiGroupList()
-{
+Json apiGroupList() {
     std::vector<std::string> order;
     std::map<std::string, std::vector<std::string>> versions;
     for (const auto &t : allResourceTypes()) {
@@ -51,25 +49,34 @@ Json apiGroupList()
     return {{"kind", "APIGroupList"}, {"apiVersion", "v1"}, {"groups", groups}};
 }
 
-std::optional<Json> apiResourceList(const std::string &group, const std::string &version)
-{
+std::optional<Json> apiResourceList(const std::string &group, const std::string &version) {
     Json resources = Json::array();
     for (const auto &t : allResourceTypes()) {
         if (t.group != group || t.version != version)
             continue;
-        Json r{{"name", t.resource}, {"singularName", t.singular}, {"namespaced", t.namespaced},
-               {"kind", t.kind}, {"verbs", t.verbs}};
+        Json r{{"name", t.resource},
+               {"singularName", t.singular},
+               {"namespaced", t.namespaced},
+               {"kind", t.kind},
+               {"verbs", t.verbs}};
         if (!t.shortNames.empty())
             r["shortNames"] = t.shortNames;
         if (!t.categories.empty())
             r["categories"] = t.categories;
         resources.push_back(r);
         if (t.hasStatus)
-            resources.push_back({{"name", t.resource + "/status"}, {"singularName", ""}, {"namespaced", t.namespaced},
-                                 {"kind", t.kind}, {"verbs", {"get", "patch", "update"}}});
+            resources.push_back({{"name", t.resource + "/status"},
+                                 {"singularName", ""},
+                                 {"namespaced", t.namespaced},
+                                 {"kind", t.kind},
+                                 {"verbs", {"get", "patch", "update"}}});
         if (t.hasScale)
-            resources.push_back({{"name", t.resource + "/scale"}, {"singularName", ""}, {"namespaced", t.namespaced},
-                                 {"group", "autoscaling"}, {"version", "v1"}, {"kind", "Scale"},
+            resources.push_back({{"name", t.resource + "/scale"},
+                                 {"singularName", ""},
+                                 {"namespaced", t.namespaced},
+                                 {"group", "autoscaling"},
+                                 {"version", "v1"},
+                                 {"kind", "Scale"},
                                  {"verbs", {"get", "patch", "update"}}});
     }
     if (resources.empty())

@@ -12,12 +12,11 @@ namespace kd::sandbox {
 
 EventRecorder::EventRecorder(Store &store, const Clock &clock)
     : m_store(store)
-    , m_clock(clock)
-{}
+    , m_clock(clock) {}
 
 void EventRecorder::record(const Json &involved, const std::string &type, const std::string &reason,
-                           const std::string &message, const std::string &component, const std::string &fieldPath)
-{
+                           const std::string &message, const std::string &component,
+                           const std::string &fieldPath) {
     const ResourceType &events = resourceType("v1", "Event");
     std::string ns = namespaceOf(involved);
     if (ns.empty())
@@ -81,8 +80,7 @@ void EventRecorder::record(const Json &involved, const std::string &type, const 
     }
 }
 
-void EventRecorder::expire(double ttlSeconds, std::size_t maxEvents)
-{
+void EventRecorder::expire(double ttlSeconds, std::size_t maxEvents) {
     const ResourceType &events = resourceType("v1", "Event");
     std::lock_guard lock(m_mutex);
     if (m_index.size() > 4 * maxEvents)
@@ -93,7 +91,8 @@ void EventRecorder::expire(double ttlSeconds, std::size_t maxEvents)
     byAge.reserve(all.size());
     for (const ObjectPtr &e : all)
         byAge.emplace_back(Clock::parseRfc3339(str(*e, {"lastTimestamp"})), e);
-    std::sort(byAge.begin(), byAge.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
+    std::sort(byAge.begin(), byAge.end(),
+              [](const auto &a, const auto &b) { return a.first < b.first; });
     std::size_t excess = byAge.size() > maxEvents ? byAge.size() - maxEvents : 0;
     for (std::size_t i = 0; i < byAge.size(); ++i) {
         if (i >= excess && byAge[i].first >= cutoff)

@@ -16,9 +16,11 @@ class Clock;
 class EventRecorder {
 public:
     EventRecorder(Store &store, const Clock &clock);
-    // type: "Normal" or "Warning"; component: e.g. "deployment-controller", "default-scheduler", "kubelet".
+    // type: "Normal" or "Warning"; component: e.g. "deployment-controller", "default-scheduler",
+    // "kubelet".
     void record(const Json &involvedObject, const std::string &type, const std::string &reason,
-                const std::string &message, const std::string &component, const std::string &fieldPath = {});
+                const std::string &message, const std::string &component,
+                const std::string &fieldPath = {});
     // Deletes Events older than ttlSeconds and keeps at most maxEvents (oldest go first).
     void expire(double ttlSeconds = 3600, std::size_t maxEvents = 5000);
 

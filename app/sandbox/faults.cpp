@@ -4,8 +4,7 @@
 
 namespace kd::sandbox {
 
-Json FaultConfig::toJson() const
-{
+Json FaultConfig::toJson() const {
     return {{"dropWatchesAfterSeconds", dropWatchesAfterSeconds},
             {"expireWatches", expireWatches},
             {"expiredAsHttp", expiredAsHttp},
@@ -19,8 +18,7 @@ Json FaultConfig::toJson() const
             {"bookmarkIntervalSeconds", bookmarkIntervalSeconds}};
 }
 
-void FaultConfig::merge(const Json &patch)
-{
+void FaultConfig::merge(const Json &patch) {
     if (!patch.is_object())
         throw std::invalid_argument("the fault configuration must be a JSON object");
     for (auto it = patch.begin(); it != patch.end(); ++it) {
@@ -57,34 +55,31 @@ void FaultConfig::merge(const Json &patch)
     }
     if (errorRate < 0 || errorRate > 1)
         throw std::invalid_argument("errorRate must be between 0 and 1");
-    if (errorCode != 429 && errorCode != 500 && errorCode != 502 && errorCode != 503 && errorCode != 504)
+    if (errorCode != 429 && errorCode != 500 && errorCode != 502 && errorCode != 503 &&
+        errorCode != 504)
         throw std::invalid_argument("errorCode must be 429, 500, 502, 503 or 504");
     if (errorBody != "status" && errorBody != "text" && errorBody != "html")
         throw std::invalid_argument("errorBody must be status, text or html");
 }
 
-FaultConfig FaultInjector::config() const
-{
+FaultConfig FaultInjector::config() const {
     std::lock_guard lock(m_mutex);
     return m_config;
 }
 
-void FaultInjector::set(const FaultConfig &config)
-{
+void FaultInjector::set(const FaultConfig &config) {
     std::lock_guard lock(m_mutex);
     m_config = config;
 }
 
-void FaultInjector::merge(const Json &patch)
-{
+void FaultInjector::merge(const Json &patch) {
     std::lock_guard lock(m_mutex);
     FaultConfig next = m_config;
     next.merge(patch);
     m_config = next;
 }
 
-bool FaultInjector::shouldFail()
-{
+bool FaultInjector::shouldFail() {
     std::lock_guard lock(m_mutex);
     if (m_config.errorRate <= 0)
         return false;

@@ -15,14 +15,16 @@ namespace kd::sandbox {
 
 namespace {
 
-constexpr const char *kContinueTooOld =
-    "The provided continue parameter is too old to display a consistent list result. You can start a new list "
-    "without the continue parameter, or use the continue token in this response to retrieve the remainder of the "
-    "results. Continuing with the provided token results in an inconsistent list - objects that were created, "
-    "modified, or deleted between the time the first chunk was returned and now may show up in the list.";
+constexpr const char *kContinueTooOld = "The provided continue parameter is too old to display a "
+                                        "consistent list result. You can start a new list "
+                                        "without the continue parameter, or use the continue token "
+                                        "in this response to retrieve the remainder of the "
+                                        "results. Continuing with the provided token results in an "
+                                        "inconsistent list - objects that were created, "
+                                        "modified, or deleted between the time the first chunk was "
+                                        "returned and now may show up in the list.";
 
-std::uint64_t parseResourceVersion(const std::string &text)
-{
+std::uint64_t parseResourceVersion(const std::string &text) {
     std::uint64_t v = 0;
     auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
     if (ec != std::errc() || p != text.data() + text.size())
@@ -31,8 +33,7 @@ std::uint64_t parseResourceVersion(const std::string &text)
     return v;
 }
 
-LabelSelector labelSelectorOf(const ApiRequest &request)
-{
+LabelSelector labelSelectorOf(const ApiRequest &request) {
     std::string error;
     auto s = LabelSelector::parse(request.param("labelSelector"), &error);
     if (!s)
@@ -40,8 +41,7 @@ LabelSelector labelSelectorOf(const ApiRequest &request)
     return *s;
 }
 
-FieldSelector fieldSelectorOf(const ApiRequest &request)
-{
+FieldSelector fieldSelectorOf(const ApiRequest &request) {
     std::string error;
     auto s = FieldSelector::parse(request.param("fieldSelector"), &error);
     if (!s)
@@ -49,27 +49,28 @@ FieldSelector fieldSelectorOf(const ApiRequest &request)
     return *s;
 }
 
-std::string listKind(const ResourceType &type) { return type.kind + "List"; }
+std::string listKind(const ResourceType &type) {
+    return type.kind + "List";
+}
 
 } // namespace
 
-ApiResponse ApiHandler::get(const ApiRequest &request, const RequestInfo &info)
-{
+ApiResponse ApiHandler::get(const ApiRequest &request, const RequestInfo &info) {
     ObjectPtr obj = m_cluster.store().get(*info.type, info.namespaceName, info.name);
     if (!obj)
         throw ApiError::notFound(*info.type, info.name);
     ApiResponse r;
     if (acceptsTable(request.accept)) {
         Json meta{{"resourceVersion", str(*obj, {"metadata", "resourceVersion"})}};
-        r.body = tableJson(*info.type, {obj}, m_cluster.clock().now(), parseIncludeObject(request.param("includeObject")), meta);
+        r.body = tableJson(*info.type, {obj}, m_cluster.clock().now(),
+                           parseIncludeObject(request.param("includeObject")), meta);
         return r;
     }
     r.body = obj->dump();
     return r;
 }
 
-ApiResponse ApiHandler::list(const ApiRequest &request, const RequestInfo &info)
-{
+ApiResponse ApiHandler::list(const ApiRequest &request, const RequestInfo &info) {
     const ResourceType &type = *info.type;
     LabelSelector labels = labelSelectorOf(request);
     FieldSelector fields = fieldSelectorOf(request);
@@ -78,7 +79,8 @@ ApiResponse ApiHandler::list(const ApiRequest &request, const RequestInfo &info)
         long long v = 0;
         auto [p, ec] = std::from_chars(l.data(), l.data() + l.size(), v);
         if (ec != std::errc() || p != l.data() + l.size() || v < 0)
-            throw ApiError::badRequest("limit: Invalid value: \"" + l + "\": must be a non-negative integer");
+            throw ApiError::badRequest("limit: Invalid value: \"" + l +
+                                       "\": must be a non-negative integer");
         limit = static_cast<std::size_t>(v);
     }
     std::string afterKey;
@@ -128,7 +130,8 @@ ApiResponse ApiHandler::list(const ApiRequest &request, const RequestInfo &info)
     }
     ApiResponse r;
     if (acceptsTable(request.accept)) {
-        r.body = tableJson(type, items, m_cluster.clock().now(), parseIncludeObject(request.param("includeObject")), meta);
+        r.body = tableJson(type, items, m_cluster.clock().now(),
+                           parseIncludeObject(request.param("includeObject")), meta);
         return r;
     }
     std::string body = R"({"kind":")" + listKind(type) + R"(","apiVersion":")" + type.apiVersion() +
@@ -143,8 +146,7 @@ ApiResponse ApiHandler::list(const ApiRequest &request, const RequestInfo &info)
     return r;
 }
 
-ApiResponse ApiHandler::watch(const ApiRequest &request, const RequestInfo &info)
-{
+ApiResponse ApiHandler::watch(const ApiRequest &request, const RequestInfo &info) {
     const ResourceType &type = *info.type;
     FaultConfig faults = m_faults.config();
     WatchOptions o;
@@ -160,12 +162,17 @@ ApiResponse ApiHandler::watch(const ApiRequest &request, const RequestInfo &info
     o.allowBookmarks = request.param("allowWatchBookmarks") == "true";
     o.sendInitialEvents = request.param("sendInitialEvents") == "true";
     if (o.sendInitialEvents && request.param("resourceVersionMatch") != "NotOlderThan")
-        throw ApiError::invalid(type, "", {{"FieldValueForbidden", "Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan", "sendInitialEvents"}});
+        throw ApiError::invalid(
+            type, "",
+            {{"FieldValueForbidden",
+              "Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan",
+              "sendInitialEvents"}});
     if (std::string t = request.param("timeoutSeconds"); !t.empty()) {
         long long v = 0;
         auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
         if (ec != std::errc() || p != t.data() + t.size() || v < 0)
-            throw ApiError::badRequest("timeoutSeconds: Invalid value: \"" + t + "\": must be a non-negative integer");
+            throw ApiError::badRequest("timeoutSeconds: Invalid value: \"" + t +
+                                       "\": must be a non-negative integer");
         o.timeoutSeconds = v == 0 ? 1800 : static_cast<double>(v);
     }
     o.dropAfterSeconds = faults.dropWatchesAfterSeconds;
@@ -180,14 +187,16 @@ ApiResponse ApiHandler::watch(const ApiRequest &request, const RequestInfo &info
         for (int i = 0; i < 30 && o.sinceResourceVersion > store.resourceVersion(); ++i)
             store.waitForChange(store.resourceVersion(), std::chrono::milliseconds(100));
         if (o.sinceResourceVersion > store.resourceVersion())
-            throw ApiError(504, "Timeout", "Too large resource version: " + std::to_string(o.sinceResourceVersion) +
-                                               ", current: " + std::to_string(store.resourceVersion()));
+            throw ApiError(504, "Timeout",
+                           "Too large resource version: " + std::to_string(o.sinceResourceVersion) +
+                               ", current: " + std::to_string(store.resourceVersion()));
     }
     bool stale = o.sinceResourceVersion != 0 && !o.sendInitialEvents &&
                  (faults.expireWatches || o.sinceResourceVersion < store.oldestResourceVersion());
     if (stale) {
-        std::string message = "too old resource version: " + std::to_string(o.sinceResourceVersion) + " (" +
-                              std::to_string(store.resourceVersion()) + ")";
+        std::string message =
+            "too old resource version: " + std::to_string(o.sinceResourceVersion) + " (" +
+            std::to_string(store.resourceVersion()) + ")";
         if (faults.expiredAsHttp)
             throw ApiError::expired(message);
         o.expiredMessage = message;

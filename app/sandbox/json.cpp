@@ -1,30 +1,20 @@
 #include "sandbox/json.h"
 
+#include "semantics/jsonpath.h"
+
 namespace kd::sandbox {
 
-const Json &at(const Json &obj, std::initializer_list<const char *> path)
-{
-    static const Json null;
-    const Json *cur = &obj;
-    for (const char *key : path) {
-        if (!cur->is_object())
-            return null;
-        auto it = cur->find(key);
-        if (it == cur->end())
-            return null;
-        cur = &*it;
-    }
-    return *cur;
+const Json &at(const Json &obj, std::initializer_list<const char *> path) {
+    return semantics::jsonAt(obj, path);
 }
 
-std::string str(const Json &obj, std::initializer_list<const char *> path, const std::string &fallback)
-{
+std::string str(const Json &obj, std::initializer_list<const char *> path,
+                const std::string &fallback) {
     const Json &v = at(obj, path);
     return v.is_string() ? v.get<std::string>() : fallback;
 }
 
-long long integer(const Json &obj, std::initializer_list<const char *> path, long long fallback)
-{
+long long integer(const Json &obj, std::initializer_list<const char *> path, long long fallback) {
     const Json &v = at(obj, path);
     if (v.is_number_integer())
         return v.get<long long>();
@@ -33,8 +23,7 @@ long long integer(const Json &obj, std::initializer_list<const char *> path, lon
     return fallback;
 }
 
-std::string base64Encode(std::string_view in)
-{
+std::string base64Encode(std::string_view in) {
     static const char *t = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     std::string out;
     out.reserve((in.size() + 2) / 3 * 4);
@@ -54,8 +43,7 @@ std::string base64Encode(std::string_view in)
     return out;
 }
 
-std::optional<std::string> base64Decode(std::string_view in)
-{
+std::optional<std::string> base64Decode(std::string_view in) {
     std::string out;
     int val = 0, bits = -8;
     for (char c : in) {

@@ -15,12 +15,20 @@ using ObjectPtr = std::shared_ptr<const Json>;
 
 // Reads obj[a][b]... without inserting; returns a null Json when any step is missing.
 const Json &at(const Json &obj, std::initializer_list<const char *> path);
-std::string str(const Json &obj, std::initializer_list<const char *> path, const std::string &fallback = {});
-long long integer(const Json &obj, std::initializer_list<const char *> path, long long fallback = 0);
+std::string str(const Json &obj, std::initializer_list<const char *> path,
+                const std::string &fallback = {});
+long long integer(const Json &obj, std::initializer_list<const char *> path,
+                  long long fallback = 0);
 
-inline std::string nameOf(const Json &o) { return str(o, {"metadata", "name"}); }
-inline std::string namespaceOf(const Json &o) { return str(o, {"metadata", "namespace"}); }
-inline std::string uidOf(const Json &o) { return str(o, {"metadata", "uid"}); }
+inline std::string nameOf(const Json &o) {
+    return str(o, {"metadata", "name"});
+}
+inline std::string namespaceOf(const Json &o) {
+    return str(o, {"metadata", "namespace"});
+}
+inline std::string uidOf(const Json &o) {
+    return str(o, {"metadata", "uid"});
+}
 
 std::string base64Encode(std::string_view data);
 // Accepts the standard and the URL-safe alphabet; nullopt on any other character.

@@ -8,8 +8,7 @@
 namespace kd::sandbox {
 
 namespace {
-std::vector<std::string> splitPath(const std::string &path)
-{
+std::vector<std::string> splitPath(const std::string &path) {
     std::vector<std::string> parts;
     std::string part;
     std::istringstream in(path);
@@ -19,16 +18,14 @@ std::vector<std::string> splitPath(const std::string &path)
     return parts;
 }
 
-bool queryIsTrue(const std::multimap<std::string, std::string> &query, const char *key)
-{
+bool queryIsTrue(const std::multimap<std::string, std::string> &query, const char *key) {
     auto it = query.find(key);
     return it != query.end() && (it->second == "true" || it->second == "1" || it->second.empty());
 }
 } // namespace
 
 RequestInfo parseRequestPath(const std::string &path, const std::string &method,
-                             const std::multimap<std::string, std::string> &query)
-{
+                             const std::multimap<std::string, std::string> &query) {
     RequestInfo info;
     std::vector<std::string> p = splitPath(path);
     std::size_t i = 0;
@@ -47,7 +44,8 @@ RequestInfo parseRequestPath(const std::string &path, const std::string &method,
         watchPath = true;
         ++i;
     }
-    bool namespaceSubresource = p.size() - i == 3 && p[i] == "namespaces" && (p[i + 2] == "status" || p[i + 2] == "finalize");
+    bool namespaceSubresource = p.size() - i == 3 && p[i] == "namespaces" &&
+                                (p[i + 2] == "status" || p[i + 2] == "finalize");
     if (!namespaceSubresource && i + 2 < p.size() && p[i] == "namespaces") {
         info.namespaceName = p[i + 1];
         i += 2;

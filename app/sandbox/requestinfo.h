@@ -15,8 +15,9 @@ struct RequestInfo {
     std::string verb; // get, list, watch, create, update, patch, delete, deletecollection
 };
 
-// Parses /api/v1/..., /apis/GROUP/VERSION/... with optional namespaces/NS/RESOURCE[/NAME[/SUBRESOURCE]].
-// Sets verb from the HTTP method and the query (watch=true / ?watch / /watch/ paths).
+// Parses /api/v1/..., /apis/GROUP/VERSION/... with optional
+// namespaces/NS/RESOURCE[/NAME[/SUBRESOURCE]]. Sets verb from the HTTP method and the query
+// (watch=true / ?watch / /watch/ paths).
 RequestInfo parseRequestPath(const std::string &path, const std::string &method,
                              const std::multimap<std::string, std::string> &query);
 

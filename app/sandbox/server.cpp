@@ -24,15 +24,17 @@ struct ApiServer::Impl {
 
 namespace {
 
-bool loadPem(SSL_CTX &ctx, const TlsMaterial &tls)
-{
-    BIO *certBio = BIO_new_mem_buf(tls.server.certPem.data(), static_cast<int>(tls.server.certPem.size()));
-    BIO *keyBio = BIO_new_mem_buf(tls.server.keyPem.data(), static_cast<int>(tls.server.keyPem.size()));
+bool loadPem(SSL_CTX &ctx, const TlsMaterial &tls) {
+    BIO *certBio =
+        BIO_new_mem_buf(tls.server.certPem.data(), static_cast<int>(tls.server.certPem.size()));
+    BIO *keyBio =
+        BIO_new_mem_buf(tls.server.keyPem.data(), static_cast<int>(tls.server.keyPem.size()));
     BIO *caBio = BIO_new_mem_buf(tls.ca.certPem.data(), static_cast<int>(tls.ca.certPem.size()));
     X509 *cert = PEM_read_bio_X509(certBio, nullptr, nullptr, nullptr);
     EVP_PKEY *key = PEM_read_bio_PrivateKey(keyBio, nullptr, nullptr, nullptr);
     X509 *ca = PEM_read_bio_X509(caBio, nullptr, nullptr, nullptr);
-    bool ok = cert && key && ca && SSL_CTX_use_certificate(&ctx, cert) == 1 && SSL_CTX_use_PrivateKey(&ctx, key) == 1 &&
+    bool ok = cert && key && ca && SSL_CTX_use_certificate(&ctx, cert) == 1 &&
+              SSL_CTX_use_PrivateKey(&ctx, key) == 1 &&
               X509_STORE_add_cert(SSL_CTX_get_cert_store(&ctx), ca) == 1;
     if (ok) {
         STACK_OF(X509_NAME) *names = sk_X509_NAME_new_null();
@@ -51,8 +53,7 @@ bool loadPem(SSL_CTX &ctx, const TlsMaterial &tls)
     return ok;
 }
 
-void clientSubject(const httplib::Request &req, std::string &cn, std::vector<std::string> &orgs)
-{
+void clientSubject(const httplib::Request &req, std::string &cn, std::vector<std::string> &orgs) {
     if (!req.ssl)
         return;
     X509 *cert = SSL_get1_peer_certificate(req.ssl);
@@ -78,8 +79,7 @@ void clientSubject(const httplib::Request &req, std::string &cn, std::vector<std
     X509_free(cert);
 }
 
-std::string yamlQuote(const std::string &s)
-{
+std::string yamlQuote(const std::string &s) {
     return "\"" + s + "\"";
 }
 
@@ -89,28 +89,26 @@ ApiServer::ApiServer(Cluster &cluster, ServerOptions options)
     : m_cluster(cluster)
     , m_options(std::move(options))
     , m_authorizer(generateCredentials())
-    , m_impl(std::make_unique<Impl>())
-{
+    , m_impl(std::make_unique<Impl>()) {
     if (m_options.tls)
         m_tls = generateTlsMaterial(m_options.certificates);
 }
 
-ApiServer::~ApiServer()
-{
+ApiServer::~ApiServer() {
     stop();
 }
 
-std::string ApiServer::url() const
-{
-    std::string host = m_options.host.find(':') != std::string::npos ? "[" + m_options.host + "]" : m_options.host;
+std::string ApiServer::url() const {
+    std::string host =
+        m_options.host.find(':') != std::string::npos ? "[" + m_options.host + "]" : m_options.host;
     return (m_options.tls ? "https://" : "http://") + host + ":" + std::to_string(m_port);
 }
 
-int ApiServer::start()
-{
+int ApiServer::start() {
     if (m_options.tls) {
         const TlsMaterial tls = *m_tls;
-        m_impl->server = std::make_unique<httplib::SSLServer>([tls](SSL_CTX &ctx) { return loadPem(ctx, tls); });
+        m_impl->server =
+            std::make_unique<httplib::SSLServer>([tls](SSL_CTX &ctx) { return loadPem(ctx, tls); });
     } else {
         m_impl->server = std::make_unique<httplib::Server>();
     }
@@ -118,7 +116,9 @@ int ApiServer::start()
     if (!svr.is_valid())
         throw std::runtime_error("the sandbox could not set up its TLS context");
     int threads = m_options.threads;
-    svr.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+    svr.new_task_queue = [threads] {
+        return new httplib::ThreadPool(static_cast<size_t>(threads));
+    };
     svr.set_payload_max_length(16 * 1024 * 1024);
     svr.set_keep_alive_max_count(1000);
     svr.set_read_timeout(30);
@@ -137,7 +137,8 @@ int ApiServer::start()
         std::vector<std::string> orgs;
         clientSubject(req, cn, orgs);
         r.user = m_authorizer.authenticate(req.get_header_value("Authorization"), cn, orgs);
-        if (int latency = m_faults.config().latencyMs; latency > 0 && r.path.rfind("/sandbox/", 0) != 0)
+        if (int latency = m_faults.config().latencyMs;
+            latency > 0 && r.path.rfind("/sandbox/", 0) != 0)
             std::this_thread::sleep_for(std::chrono::milliseconds(latency));
         ApiResponse a = m_handler->handle(r);
         res.status = a.status;
@@ -146,18 +147,19 @@ int ApiServer::start()
         res.set_header("Cache-Control", "no-cache, private");
         if (a.watch) {
             std::shared_ptr<WatchStream> stream = a.watch;
-            res.set_chunked_content_provider(a.contentType, [stream](size_t, httplib::DataSink &sink) {
-                if (!sink.is_writable())
-                    return false;
-                std::optional<std::string> chunk = stream->next();
-                if (!chunk) {
-                    sink.done();
+            res.set_chunked_content_provider(
+                a.contentType, [stream](size_t, httplib::DataSink &sink) {
+                    if (!sink.is_writable())
+                        return false;
+                    std::optional<std::string> chunk = stream->next();
+                    if (!chunk) {
+                        sink.done();
+                        return true;
+                    }
+                    if (!chunk->empty() && !sink.write(chunk->data(), chunk->size()))
+                        return false;
                     return true;
-                }
-                if (!chunk->empty() && !sink.write(chunk->data(), chunk->size()))
-                    return false;
-                return true;
-            });
+                });
             return;
         }
         res.set_content(a.body, a.contentType.c_str());
@@ -168,20 +170,22 @@ int ApiServer::start()
     svr.Patch(".*", serve);
     svr.Delete(".*", serve);
 
-    m_port = m_options.port > 0 ? (svr.bind_to_port(m_options.host.c_str(), m_options.port) ? m_options.port : -1)
-                                : svr.bind_to_any_port(m_options.host.c_str());
+    m_port = m_options.port > 0
+                 ? (svr.bind_to_port(m_options.host.c_str(), m_options.port) ? m_options.port : -1)
+                 : svr.bind_to_any_port(m_options.host.c_str());
     if (m_port <= 0)
-        throw std::runtime_error("the sandbox could not listen on " + m_options.host + ":" + std::to_string(m_options.port) +
-                                 " (is the port in use?)");
-    std::string address = (m_options.host.find(':') != std::string::npos ? "[" + m_options.host + "]" : m_options.host) +
-                          ":" + std::to_string(m_port);
+        throw std::runtime_error("the sandbox could not listen on " + m_options.host + ":" +
+                                 std::to_string(m_options.port) + " (is the port in use?)");
+    std::string address =
+        (m_options.host.find(':') != std::string::npos ? "[" + m_options.host + "]"
+                                                       : m_options.host) +
+        ":" + std::to_string(m_port);
     m_handler = std::make_unique<ApiHandler>(m_cluster, m_faults, address);
     m_thread = std::thread([&svr] { svr.listen_after_bind(); });
     return m_port;
 }
 
-void ApiServer::stop()
-{
+void ApiServer::stop() {
     if (m_impl && m_impl->server) {
         m_impl->server->stop();
         if (m_thread.joinable())
@@ -190,21 +194,32 @@ void ApiServer::stop()
     }
 }
 
-std::string ApiServer::kubeconfig() const
-{
+std::string ApiServer::kubeconfig() const {
     const Credentials &c = credentials();
-    std::string out = "apiVersion: v1\nkind: Config\npreferences: {}\nclusters:\n- name: kubedeck-sandbox\n  cluster:\n"
-                      "    server: " + url() + "\n";
+    std::string out = "apiVersion: v1\nkind: Config\npreferences: {}\nclusters:\n- name: "
+                      "kubedeck-sandbox\n  cluster:\n"
+                      "    server: " +
+                      url() + "\n";
     if (m_tls)
         out += "    certificate-authority-data: " + base64Encode(m_tls->ca.certPem) + "\n";
     std::string ns = yamlQuote(m_options.defaultNamespace);
     out += "contexts:\n"
-           "- name: sandbox-admin\n  context:\n    cluster: kubedeck-sandbox\n    user: sandbox-admin\n    namespace: " + ns + "\n"
-           "- name: sandbox-admin-token\n  context:\n    cluster: kubedeck-sandbox\n    user: sandbox-admin-token\n    namespace: " + ns + "\n"
-           "- name: sandbox-viewer\n  context:\n    cluster: kubedeck-sandbox\n    user: sandbox-viewer\n    namespace: " + ns + "\n"
+           "- name: sandbox-admin\n  context:\n    cluster: kubedeck-sandbox\n    user: "
+           "sandbox-admin\n    namespace: " +
+           ns +
+           "\n"
+           "- name: sandbox-admin-token\n  context:\n    cluster: kubedeck-sandbox\n    user: "
+           "sandbox-admin-token\n    namespace: " +
+           ns +
+           "\n"
+           "- name: sandbox-viewer\n  context:\n    cluster: kubedeck-sandbox\n    user: "
+           "sandbox-viewer\n    namespace: " +
+           ns +
+           "\n"
            "current-context: sandbox-admin\nusers:\n";
     if (m_tls)
-        out += "- name: sandbox-admin\n  user:\n    client-certificate-data: " + base64Encode(m_tls->adminClient.certPem) +
+        out += "- name: sandbox-admin\n  user:\n    client-certificate-data: " +
+               base64Encode(m_tls->adminClient.certPem) +
                "\n    client-key-data: " + base64Encode(m_tls->adminClient.keyPem) + "\n";
     else
         out += "- name: sandbox-admin\n  user:\n    token: " + yamlQuote(c.adminToken) + "\n";
@@ -213,8 +228,7 @@ std::string ApiServer::kubeconfig() const
     return out;
 }
 
-void writePrivateFile(const std::string &path, const std::string &content)
-{
+void writePrivateFile(const std::string &path, const std::string &content) {
     std::string tmp = path + ".tmp." + std::to_string(::getpid());
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0)

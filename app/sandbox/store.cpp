@@ -14,16 +14,14 @@ namespace {
 // The alphabet upstream uses for generateName suffixes (no vowels, no look-alikes).
 constexpr std::string_view kNameAlphabet = "bcdfghjklmnpqrstvwxz2456789";
 
-std::string randomSuffix(std::mt19937_64 &rng, int n = 5)
-{
+std::string randomSuffix(std::mt19937_64 &rng, int n = 5) {
     std::string s;
     for (int i = 0; i < n; ++i)
         s += kNameAlphabet[rng() % kNameAlphabet.size()];
     return s;
 }
 
-std::string makeUid(std::uint64_t counter)
-{
+std::string makeUid(std::uint64_t counter) {
     std::mt19937_64 rng(0x6b756265646563ULL ^ (counter * 0x9E3779B97F4A7C15ULL));
     std::uint64_t a = rng(), b = rng();
     char buf[40];
@@ -34,8 +32,7 @@ std::string makeUid(std::uint64_t counter)
     return buf;
 }
 
-Json &meta(Json &obj)
-{
+Json &meta(Json &obj) {
     if (!obj.contains("metadata") || !obj["metadata"].is_object())
         obj["metadata"] = Json::object();
     return obj["metadata"];
@@ -45,17 +42,15 @@ Json &meta(Json &obj)
 
 Store::Store(const Clock &clock, std::size_t historyWindow)
     : m_clock(clock)
-    , m_historyWindow(historyWindow)
-{}
+    , m_historyWindow(historyWindow) {}
 
-std::uint64_t Store::resourceVersion() const
-{
+std::uint64_t Store::resourceVersion() const {
     std::lock_guard lock(m_mutex);
     return m_rv;
 }
 
-ObjectPtr Store::get(const ResourceType &type, const std::string &ns, const std::string &name) const
-{
+ObjectPtr Store::get(const ResourceType &type, const std::string &ns,
+                     const std::string &name) const {
     std::lock_guard lock(m_mutex);
     auto t = m_tables.find(&type);
     if (t == m_tables.end())
@@ -64,15 +59,15 @@ ObjectPtr Store::get(const ResourceType &type, const std::string &ns, const std:
     return it == t->second.objects.end() ? nullptr : it->second;
 }
 
-std::vector<ObjectPtr> Store::list(const ResourceType &type, const std::string &ns, std::uint64_t *rv) const
-{
+std::vector<ObjectPtr> Store::list(const ResourceType &type, const std::string &ns,
+                                   std::uint64_t *rv) const {
     bool more = false;
     return listAfter(type, ns, {}, 0, &more, rv);
 }
 
-std::vector<ObjectPtr> Store::listAfter(const ResourceType &type, const std::string &ns, const std::string &afterKey,
-                                        std::size_t limit, bool *more, std::uint64_t *rv) const
-{
+std::vector<ObjectPtr> Store::listAfter(const ResourceType &type, const std::string &ns,
+                                        const std::string &afterKey, std::size_t limit, bool *more,
+                                        std::uint64_t *rv) const {
     std::lock_guard lock(m_mutex);
     if (rv)
         *rv = m_rv;
@@ -102,15 +97,13 @@ std::vector<ObjectPtr> Store::listAfter(const ResourceType &type, const std::str
     return out;
 }
 
-std::size_t Store::count(const ResourceType &type) const
-{
+std::size_t Store::count(const ResourceType &type) const {
     std::lock_guard lock(m_mutex);
     auto t = m_tables.find(&type);
     return t == m_tables.end() ? 0 : t->second.objects.size();
 }
 
-ObjectPtr Store::create(const ResourceType &type, Json object)
-{
+ObjectPtr Store::create(const ResourceType &type, Json object) {
     std::lock_guard lock(m_mutex);
     Json &m = meta(object);
     std::string ns = type.namespaced ? m.value("namespace", std::string("default")) : std::string();
@@ -123,7 +116,10 @@ ObjectPtr Store::create(const ResourceType &type, Json object)
     if (name.empty()) {
         std::string prefix = m.value("generateName", std::string());
         if (prefix.empty())
-            throw ApiError::invalid(type, "", {{"FieldValueRequired", "Required value: name or generateName is required", "metadata.name"}});
+            throw ApiError::invalid(
+                type, "",
+                {{"FieldValueRequired", "Required value: name or generateName is required",
+                  "metadata.name"}});
         std::mt19937_64 rng(m_rv * 7919 + m_uidCounter);
         do {
             name = prefix + randomSuffix(rng);
@@ -147,8 +143,7 @@ ObjectPtr Store::create(const ResourceType &type, Json object)
     return stored;
 }
 
-ObjectPtr Store::update(const ResourceType &type, Json object, WritePart part)
-{
+ObjectPtr Store::update(const ResourceType &type, Json object, WritePart part) {
     std::lock_guard lock(m_mutex);
     Json &m = meta(object);
     std::string ns = type.namespaced ? m.value("namespace", std::string("default")) : std::string();
@@ -202,8 +197,7 @@ ObjectPtr Store::update(const ResourceType &type, Json object, WritePart part)
 }
 
 ObjectPtr Store::remove(const ResourceType &type, const std::string &ns, const std::string &name,
-                        const std::string &uidPrecondition, const std::string &rvPrecondition)
-{
+                        const std::string &uidPrecondition, const std::string &rvPrecondition) {
     std::lock_guard lock(m_mutex);
     Table &table = m_tables[&type];
     auto it = table.objects.find(keyOf(type.namespaced ? ns : std::string(), name));
@@ -224,16 +218,16 @@ ObjectPtr Store::remove(const ResourceType &type, const std::string &ns, const s
     return stored;
 }
 
-void Store::appendEvent(EventType type, const ResourceType &res, ObjectPtr obj, ObjectPtr previous)
-{
+void Store::appendEvent(EventType type, const ResourceType &res, ObjectPtr obj,
+                        ObjectPtr previous) {
     m_history.push_back({type, m_rv, &res, std::move(obj), std::move(previous)});
     while (m_history.size() > m_historyWindow)
         m_history.pop_front();
     m_changed.notify_all();
 }
 
-std::vector<StoredEvent> Store::eventsSince(std::uint64_t rv, bool *expired, std::size_t max) const
-{
+std::vector<StoredEvent> Store::eventsSince(std::uint64_t rv, bool *expired,
+                                            std::size_t max) const {
     std::lock_guard lock(m_mutex);
     *expired = false;
     std::vector<StoredEvent> out;
@@ -244,8 +238,9 @@ std::vector<StoredEvent> Store::eventsSince(std::uint64_t rv, bool *expired, std
         *expired = true;
         return out;
     }
-    auto it = std::lower_bound(m_history.begin(), m_history.end(), rv + 1,
-                               [](const StoredEvent &e, std::uint64_t v) { return e.resourceVersion < v; });
+    auto it = std::lower_bound(
+        m_history.begin(), m_history.end(), rv + 1,
+        [](const StoredEvent &e, std::uint64_t v) { return e.resourceVersion < v; });
     for (; it != m_history.end(); ++it) {
         if (max && out.size() == max)
             break;
@@ -254,27 +249,24 @@ std::vector<StoredEvent> Store::eventsSince(std::uint64_t rv, bool *expired, std
     return out;
 }
 
-std::uint64_t Store::oldestResourceVersion() const
-{
+std::uint64_t Store::oldestResourceVersion() const {
     std::lock_guard lock(m_mutex);
     return m_history.empty() ? m_rv : m_history.front().resourceVersion - 1;
 }
 
-bool Store::waitForChange(std::uint64_t rv, std::chrono::milliseconds timeout) const
-{
+bool Store::waitForChange(std::uint64_t rv, std::chrono::milliseconds timeout) const {
     std::unique_lock lock(m_mutex);
-    return m_changed.wait_for(lock, timeout, [&] { return m_rv > rv || m_shutdown; }) && !m_shutdown;
+    return m_changed.wait_for(lock, timeout, [&] { return m_rv > rv || m_shutdown; }) &&
+           !m_shutdown;
 }
 
-void Store::shutdown()
-{
+void Store::shutdown() {
     std::lock_guard lock(m_mutex);
     m_shutdown = true;
     m_changed.notify_all();
 }
 
-bool Store::isShutDown() const
-{
+bool Store::isShutDown() const {
     std::lock_guard lock(m_mutex);
     return m_shutdown;
 }

@@ -26,8 +26,10 @@ struct StoredEvent {
     EventType type = EventType::Added;
     std::uint64_t resourceVersion = 0;
     const ResourceType *resource = nullptr;
-    ObjectPtr object;   // the new state (for Deleted: the last state, with the deletion's resourceVersion)
-    ObjectPtr previous; // the state before a Modified, so watches with selectors can tell ADDED/DELETED
+    ObjectPtr
+        object; // the new state (for Deleted: the last state, with the deletion's resourceVersion)
+    ObjectPtr
+        previous; // the state before a Modified, so watches with selectors can tell ADDED/DELETED
 };
 
 // Which part of an object a write may change, as the API's subresources allow.
@@ -57,11 +59,13 @@ public:
     ObjectPtr update(const ResourceType &type, Json object, WritePart part = WritePart::Main);
     // Removes an object now; `uid`/`resourceVersion` preconditions when non-empty.
     ObjectPtr remove(const ResourceType &type, const std::string &ns, const std::string &name,
-                     const std::string &uidPrecondition = {}, const std::string &rvPrecondition = {});
+                     const std::string &uidPrecondition = {},
+                     const std::string &rvPrecondition = {});
 
     // Changes with resourceVersion > rv, oldest first. *expired is set when rv is older than the
     // history window still holds (the watch must answer 410).
-    std::vector<StoredEvent> eventsSince(std::uint64_t rv, bool *expired, std::size_t max = 0) const;
+    std::vector<StoredEvent> eventsSince(std::uint64_t rv, bool *expired,
+                                         std::size_t max = 0) const;
     std::uint64_t oldestResourceVersion() const;
     // Blocks until resourceVersion() > rv, the timeout passes or the store shuts down.
     bool waitForChange(std::uint64_t rv, std::chrono::milliseconds timeout) const;
@@ -73,7 +77,8 @@ private:
     struct Table {
         std::map<Key, ObjectPtr> objects;
     };
-    void appendEvent(EventType type, const ResourceType &res, ObjectPtr obj, ObjectPtr previous = nullptr);
+    void appendEvent(EventType type, const ResourceType &res, ObjectPtr obj,
+                     ObjectPtr previous = nullptr);
     static Key keyOf(const std::string &ns, const std::string &name) { return ns + "/" + name; }
 
     const Clock &m_clock;

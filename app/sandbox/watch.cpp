@@ -12,18 +12,17 @@ namespace kd::sandbox {
 using SteadyClock = std::chrono::steady_clock;
 
 namespace {
-SteadyClock::duration seconds(double s)
-{
+SteadyClock::duration seconds(double s) {
     return std::chrono::duration_cast<SteadyClock::duration>(std::chrono::duration<double>(s));
 }
 } // namespace
 
-WatchStream::WatchStream(Store &store, const Clock &clock, const ResourceType &type, WatchOptions options)
+WatchStream::WatchStream(Store &store, const Clock &clock, const ResourceType &type,
+                         WatchOptions options)
     : m_store(store)
     , m_clock(clock)
     , m_type(type)
-    , m_options(std::move(options))
-{
+    , m_options(std::move(options)) {
     auto now = SteadyClock::now();
     double limit = m_options.timeoutSeconds;
     if (m_options.dropAfterSeconds > 0)
@@ -44,13 +43,12 @@ WatchStream::WatchStream(Store &store, const Clock &clock, const ResourceType &t
     }
 }
 
-bool WatchStream::matches(const Json &object) const
-{
-    return m_options.labels.matches(at(object, {"metadata", "labels"})) && m_options.fields.matches(object);
+bool WatchStream::matches(const Json &object) const {
+    return m_options.labels.matches(at(object, {"metadata", "labels"})) &&
+           m_options.fields.matches(object);
 }
 
-std::string WatchStream::eventLine(const char *type, const Json &object) const
-{
+std::string WatchStream::eventLine(const char *type, const Json &object) const {
     if (!m_options.asTable)
         return std::string(R"({"type":")") + type + R"(","object":)" + object.dump() + "}\n";
     Json table{{"kind", "Table"},
@@ -61,8 +59,7 @@ std::string WatchStream::eventLine(const char *type, const Json &object) const
     return std::string(R"({"type":")") + type + R"(","object":)" + table.dump() + "}\n";
 }
 
-std::string WatchStream::bookmarkLine(bool initialEventsEnd) const
-{
+std::string WatchStream::bookmarkLine(bool initialEventsEnd) const {
     Json meta{{"resourceVersion", std::to_string(m_lastRv)}};
     if (initialEventsEnd)
         meta["annotations"] = {{"k8s.io/initial-events-end", "true"}};
@@ -70,21 +67,26 @@ std::string WatchStream::bookmarkLine(bool initialEventsEnd) const
     return R"({"type":"BOOKMARK","object":)" + obj.dump() + "}\n";
 }
 
-std::optional<std::string> WatchStream::next()
-{
+std::optional<std::string> WatchStream::next() {
     if (m_finished || m_store.isShutDown())
         return std::nullopt;
     if (!m_options.expiredMessage.empty()) {
         m_finished = true;
-        Json status{{"kind", "Status"}, {"apiVersion", "v1"}, {"metadata", Json::object()}, {"status", "Failure"},
-                    {"message", m_options.expiredMessage}, {"reason", "Expired"}, {"code", 410}};
+        Json status{{"kind", "Status"},
+                    {"apiVersion", "v1"},
+                    {"metadata", Json::object()},
+                    {"status", "Failure"},
+                    {"message", m_options.expiredMessage},
+                    {"reason", "Expired"},
+                    {"code", 410}};
         return R"({"type":"ERROR","object":)" + status.dump() + "}\n";
     }
     auto now = SteadyClock::now();
     if (now >= m_deadline)
         return std::nullopt;
     if (m_options.stall) {
-        std::this_thread::sleep_for(std::min<SteadyClock::duration>(std::chrono::milliseconds(200), m_deadline - now));
+        std::this_thread::sleep_for(
+            std::min<SteadyClock::duration>(std::chrono::milliseconds(200), m_deadline - now));
         return std::string();
     }
     std::string out;
@@ -104,10 +106,14 @@ std::optional<std::string> WatchStream::next()
     std::vector<StoredEvent> events = m_store.eventsSince(m_lastRv, &expired, 2000);
     if (expired) {
         m_finished = true;
-        Json status{{"kind", "Status"}, {"apiVersion", "v1"}, {"metadata", Json::object()}, {"status", "Failure"},
+        Json status{{"kind", "Status"},
+                    {"apiVersion", "v1"},
+                    {"metadata", Json::object()},
+                    {"status", "Failure"},
                     {"message", "too old resource version: " + std::to_string(m_lastRv) + " (" +
                                     std::to_string(m_store.oldestResourceVersion() + 1) + ")"},
-                    {"reason", "Expired"}, {"code", 410}};
+                    {"reason", "Expired"},
+                    {"code", 410}};
         return R"({"type":"ERROR","object":)" + status.dump() + "}\n";
     }
     for (const StoredEvent &e : events) {
@@ -143,7 +149,8 @@ std::optional<std::string> WatchStream::next()
     auto wait = std::min<SteadyClock::duration>(std::chrono::seconds(1), m_deadline - now);
     if (m_options.allowBookmarks)
         wait = std::min(wait, m_nextBookmark - now);
-    m_store.waitForChange(m_lastRv, std::chrono::duration_cast<std::chrono::milliseconds>(wait) + std::chrono::milliseconds(1));
+    m_store.waitForChange(m_lastRv, std::chrono::duration_cast<std::chrono::milliseconds>(wait) +
+                                        std::chrono::milliseconds(1));
     return std::string();
 }
 

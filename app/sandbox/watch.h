@@ -24,15 +24,16 @@ struct WatchOptions {
     LabelSelector labels;
     FieldSelector fields;
     std::uint64_t sinceResourceVersion = 0; // 0: start with the current state as ADDED events
-    bool sendInitialEvents = false;         // streaming list: ADDED events, then an initial-events-end bookmark
+    bool sendInitialEvents =
+        false; // streaming list: ADDED events, then an initial-events-end bookmark
     bool allowBookmarks = false;
     double timeoutSeconds = 1800;
-    double dropAfterSeconds = 0;            // fault injection
+    double dropAfterSeconds = 0; // fault injection
     double bookmarkIntervalSeconds = 10;
-    bool stall = false;                     // fault injection: send nothing
+    bool stall = false; // fault injection: send nothing
     bool asTable = false;
     IncludeObject include = IncludeObject::Metadata;
-    std::string expiredMessage;             // non-empty: the first chunk is an ERROR 410 event, then the end
+    std::string expiredMessage; // non-empty: the first chunk is an ERROR 410 event, then the end
 };
 
 class WatchStream {

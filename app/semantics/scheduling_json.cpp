@@ -2,6 +2,7 @@
 // fields are skipped rather than thrown on: the API server validated what it stored, and a
 // prediction over a half-edited manifest must still answer.
 
+#include "semantics/jsonpath.h"
 #include "semantics/scheduling.h"
 
 #include <nlohmann/json.hpp>
@@ -15,17 +16,7 @@ namespace {
 using nlohmann::json;
 
 const json &field(const json &obj, std::initializer_list<const char *> path) {
-    static const json null;
-    const json *cur = &obj;
-    for (const char *key : path) {
-        if (!cur->is_object())
-            return null;
-        auto it = cur->find(key);
-        if (it == cur->end())
-            return null;
-        cur = &*it;
-    }
-    return *cur;
+    return jsonAt(obj, path);
 }
 
 std::string text(const json &obj, std::initializer_list<const char *> path) {

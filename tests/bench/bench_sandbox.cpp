@@ -23,8 +23,7 @@ using Clk = std::chrono::steady_clock;
 
 namespace {
 
-double residentMegabytes()
-{
+double residentMegabytes() {
     std::ifstream status("/proc/self/status");
     std::string line;
     while (std::getline(status, line))
@@ -33,12 +32,13 @@ double residentMegabytes()
     return -1;
 }
 
-double seconds(Clk::time_point since) { return std::chrono::duration<double>(Clk::now() - since).count(); }
+double seconds(Clk::time_point since) {
+    return std::chrono::duration<double>(Clk::now() - since).count();
+}
 
 } // namespace
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     int pods = 10000, nodes = 200, deployments = 500, watchers = 10, changes = 2000;
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
@@ -57,7 +57,8 @@ int main(int argc, char **argv)
         } else if (a == "--changes") {
             changes = next();
         } else {
-            std::fprintf(stderr, "usage: bench_sandbox [--smoke] [--pods N] [--nodes N] [--deployments N] [--changes N]\n");
+            std::fprintf(stderr, "usage: bench_sandbox [--smoke] [--pods N] [--nodes N] "
+                                 "[--deployments N] [--changes N]\n");
             return 2;
         }
     }
@@ -83,7 +84,8 @@ int main(int argc, char **argv)
         std::size_t items = 0;
         int pages = 0;
         do {
-            std::string path = "/api/v1/pods?limit=500" + (cont.empty() ? "" : "&continue=" + kd::testing::urlEncode(cont));
+            std::string path = "/api/v1/pods?limit=500" +
+                               (cont.empty() ? "" : "&continue=" + kd::testing::urlEncode(cont));
             auto r = c.Get(path.c_str());
             if (!r || r->status != 200) {
                 std::fprintf(stderr, "list failed\n");
@@ -108,7 +110,9 @@ int main(int argc, char **argv)
         {
             httplib::Client c("127.0.0.1", server.port());
             c.set_bearer_token_auth(token.c_str());
-            rv = Json::parse(c.Get("/api/v1/configmaps?limit=1")->body)["metadata"]["resourceVersion"].get<std::string>();
+            rv = Json::parse(
+                     c.Get("/api/v1/configmaps?limit=1")->body)["metadata"]["resourceVersion"]
+                     .get<std::string>();
         }
         std::atomic<int> received{0};
         std::vector<std::thread> threads;
@@ -119,7 +123,8 @@ int main(int argc, char **argv)
                 c.set_bearer_token_auth(token.c_str());
                 c.set_read_timeout(120, 0);
                 int mine = 0;
-                std::string path = "/api/v1/configmaps?watch=true&timeoutSeconds=120&resourceVersion=" + rv;
+                std::string path =
+                    "/api/v1/configmaps?watch=true&timeoutSeconds=120&resourceVersion=" + rv;
                 c.Get(path.c_str(), [&](const char *data, size_t len) {
                     for (size_t i = 0; i < len; ++i)
                         if (data[i] == '\n') {
@@ -133,13 +138,16 @@ int main(int argc, char **argv)
         const ResourceType &cm = resourceType("v1", "ConfigMap");
         auto start = Clk::now();
         for (int i = 0; i < changes; ++i)
-            cluster.store().create(cm, Json{{"metadata", {{"name", "bench-" + std::to_string(i)}, {"namespace", "default"}}},
-                                            {"data", {{"i", std::to_string(i)}}}});
+            cluster.store().create(
+                cm, Json{{"metadata",
+                          {{"name", "bench-" + std::to_string(i)}, {"namespace", "default"}}},
+                         {"data", {{"i", std::to_string(i)}}}});
         for (auto &t : threads)
             t.join();
         double elapsed = seconds(start);
         std::printf("watch_events_delivered %d count\n", received.load());
-        std::printf("watch_events_per_second_%d_watchers %.0f events/s\n", watchers, received.load() / elapsed);
+        std::printf("watch_events_per_second_%d_watchers %.0f events/s\n", watchers,
+                    received.load() / elapsed);
         if (received.load() != watchers * changes)
             return 1;
     }

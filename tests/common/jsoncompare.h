@@ -7,5 +7,6 @@
 
 #include <nlohmann/json.hpp>
 
-#define KD_COMPARE_JSON(actual, expected)                                                                    \
-    QCOMPARE(QString::fromStdString(nlohmann::json(actual).dump()), QString::fromStdString(nlohmann::json(expected).dump()))
+#define KD_COMPARE_JSON(actual, expected)                                                          \
+    QCOMPARE(QString::fromStdString(nlohmann::json(actual).dump()),                                \
+             QString::fromStdString(nlohmann::json(expected).dump()))

@@ -22,8 +22,7 @@ public:
     };
 
     explicit SandboxFixture(Options options)
-        : m_cluster(sandbox::Cluster::Options{sandbox::Clock::Mode::Real, options.speed, 0})
-    {
+        : m_cluster(sandbox::Cluster::Options{sandbox::Clock::Mode::Real, options.speed, 0}) {
         sandbox::applyScenario(m_cluster, sandbox::loadScenario(options.scenario));
         sandbox::ServerOptions so;
         so.tls = options.tls;
@@ -34,8 +33,7 @@ public:
         m_kubeconfig = m_dir.filePath(QStringLiteral("kubeconfig"));
         sandbox::writePrivateFile(m_kubeconfig.toStdString(), m_server->kubeconfig());
     }
-    ~SandboxFixture()
-    {
+    ~SandboxFixture() {
         m_server->stop();
         m_cluster.stop();
     }

@@ -7,8 +7,7 @@
 
 namespace kd::testing {
 
-inline std::string urlEncode(const std::string &s)
-{
+inline std::string urlEncode(const std::string &s) {
     std::string out;
     for (unsigned char c : s) {
         if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {

@@ -18,8 +18,7 @@ class TstFaults final : public QObject {
 private:
     std::unique_ptr<kd::testing::SandboxFixture> m_sandbox;
 
-    httplib::Client client(const std::string &token = {})
-    {
+    httplib::Client client(const std::string &token = {}) {
         httplib::Client c("127.0.0.1", m_sandbox->server().port());
         c.set_read_timeout(10, 0);
         if (!token.empty())
@@ -28,8 +27,7 @@ private:
     }
     httplib::Client admin() { return client(m_sandbox->server().credentials().adminToken); }
 
-    void setFaults(const Json &faults)
-    {
+    void setFaults(const Json &faults) {
         auto r = admin().Put("/sandbox/v1/faults", faults.dump(), "application/json");
         QVERIFY(r);
         QCOMPARE(r->status, 200);
@@ -41,8 +39,7 @@ private:
         qint64 elapsedMs = 0;
         bool transportError = false;
     };
-    Streamed stream(const std::string &path, int readTimeoutSeconds = 10)
-    {
+    Streamed stream(const std::string &path, int readTimeoutSeconds = 10) {
         Streamed s;
         httplib::Client c = admin();
         c.set_read_timeout(readTimeoutSeconds, 0);
@@ -63,8 +60,7 @@ private:
         return s;
     }
 
-    static std::vector<Json> lines(const std::string &body)
-    {
+    static std::vector<Json> lines(const std::string &body) {
         std::vector<Json> out;
         std::size_t start = 0;
         while (start < body.size()) {
@@ -78,68 +74,79 @@ private:
         return out;
     }
 
-    std::string currentRv()
-    {
+    std::string currentRv() {
         auto r = admin().Get("/api/v1/namespaces/default/configmaps");
         return Json::parse(r->body)["metadata"]["resourceVersion"].get<std::string>();
     }
 
 private slots:
-    void initTestCase()
-    {
-        m_sandbox = std::make_unique<kd::testing::SandboxFixture>(kd::testing::SandboxFixture::Options{"churn-predictor", 5.0, false});
+    void initTestCase() {
+        m_sandbox = std::make_unique<kd::testing::SandboxFixture>(
+            kd::testing::SandboxFixture::Options{"churn-predictor", 5.0, false});
     }
     void init() { setFaults(Json::object()); }
 
-    void authentication()
-    {
+    void authentication() {
         auto r = client().Get("/api/v1/pods");
         QCOMPARE(r->status, 401);
-        QCOMPARE(QString::fromStdString(Json::parse(r->body)["reason"].get<std::string>()), QStringLiteral("Unauthorized"));
+        QCOMPARE(QString::fromStdString(Json::parse(r->body)["reason"].get<std::string>()),
+                 QStringLiteral("Unauthorized"));
         r = client("wrong-token").Get("/api/v1/pods");
         QCOMPARE(r->status, 401);
         r = client().Get("/version");
         QCOMPARE(r->status, 200);
-        r = client(m_sandbox->server().credentials().viewerToken).Put("/sandbox/v1/faults", "{}", "application/json");
+        r = client(m_sandbox->server().credentials().viewerToken)
+                .Put("/sandbox/v1/faults", "{}", "application/json");
         QCOMPARE(r->status, 403);
     }
 
-    void statusErrors()
-    {
+    void statusErrors() {
         auto r = admin().Get("/api/v1/namespaces/default/pods/nope");
         QCOMPARE(r->status, 404);
         Json s = Json::parse(r->body);
-        QCOMPARE(QString::fromStdString(s["message"].get<std::string>()), QStringLiteral("pods \"nope\" not found"));
+        QCOMPARE(QString::fromStdString(s["message"].get<std::string>()),
+                 QStringLiteral("pods \"nope\" not found"));
         QCOMPARE(s["code"].get<int>(), 404);
-        Json cm{{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", {{"name", "occ"}}}, {"data", {{"a", "1"}}}};
+        Json cm{{"apiVersion", "v1"},
+                {"kind", "ConfigMap"},
+                {"metadata", {{"name", "occ"}}},
+                {"data", {{"a", "1"}}}};
         r = admin().Post("/api/v1/namespaces/default/configmaps", cm.dump(), "application/json");
         QCOMPARE(r->status, 201);
         Json created = Json::parse(r->body);
         r = admin().Post("/api/v1/namespaces/default/configmaps", cm.dump(), "application/json");
         QCOMPARE(r->status, 409);
-        QCOMPARE(QString::fromStdString(Json::parse(r->body)["reason"].get<std::string>()), QStringLiteral("AlreadyExists"));
+        QCOMPARE(QString::fromStdString(Json::parse(r->body)["reason"].get<std::string>()),
+                 QStringLiteral("AlreadyExists"));
         Json first = created, second = created;
         first["data"]["a"] = "2";
         second["data"]["a"] = "3";
-        QCOMPARE(admin().Put("/api/v1/namespaces/default/configmaps/occ", first.dump(), "application/json")->status, 200);
-        r = admin().Put("/api/v1/namespaces/default/configmaps/occ", second.dump(), "application/json");
+        QCOMPARE(
+            admin()
+                .Put("/api/v1/namespaces/default/configmaps/occ", first.dump(), "application/json")
+                ->status,
+            200);
+        r = admin().Put("/api/v1/namespaces/default/configmaps/occ", second.dump(),
+                        "application/json");
         QCOMPARE(r->status, 409);
         QCOMPARE(QString::fromStdString(Json::parse(r->body)["message"].get<std::string>()),
-                 QStringLiteral("Operation cannot be fulfilled on configmaps \"occ\": the object has been modified; please apply "
+                 QStringLiteral("Operation cannot be fulfilled on configmaps \"occ\": the object "
+                                "has been modified; please apply "
                                 "your changes to the latest version and try again"));
         r = admin().Get("/apis/apps/v1/namespaces/default/deployments?labelSelector=app%20in%20(a");
         QCOMPARE(r->status, 400);
     }
 
-    void pagingReturnsEverythingOnce()
-    {
+    void pagingReturnsEverythingOnce() {
         auto all = Json::parse(admin().Get("/api/v1/pods")->body)["items"];
         QVERIFY(all.size() >= 2);
         std::vector<std::string> names;
         std::string cont;
         int pages = 0;
         do {
-            std::string path = "/api/v1/pods?limit=1" + (cont.empty() ? std::string() : "&continue=" + kd::testing::urlEncode(cont));
+            std::string path =
+                "/api/v1/pods?limit=1" +
+                (cont.empty() ? std::string() : "&continue=" + kd::testing::urlEncode(cont));
             Json page = Json::parse(admin().Get(path.c_str())->body);
             for (const Json &p : page["items"])
                 names.push_back(p["metadata"]["name"]);
@@ -152,57 +159,59 @@ private slots:
         QCOMPARE(bad->status, 400);
     }
 
-    void tableAnswerAndJsonFallback()
-    {
-        httplib::Headers h{{"Accept", "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json"}};
+    void tableAnswerAndJsonFallback() {
+        httplib::Headers h{{"Accept", "application/json;as=Table;v=v1;g=meta.k8s.io,application/"
+                                      "json;as=Table;v=v1beta1;g=meta.k8s.io,application/json"}};
         auto r = admin().Get("/apis/apps/v1/deployments", h);
         Json t = Json::parse(r->body);
         QCOMPARE(QString::fromStdString(t["kind"].get<std::string>()), QStringLiteral("Table"));
-        QCOMPARE(QString::fromStdString(t["columnDefinitions"][1]["name"].get<std::string>()), QStringLiteral("Ready"));
-        r = admin().Get("/apis/apps/v1/deployments", httplib::Headers{{"Accept", "application/json"}});
-        QCOMPARE(QString::fromStdString(Json::parse(r->body)["kind"].get<std::string>()), QStringLiteral("DeploymentList"));
+        QCOMPARE(QString::fromStdString(t["columnDefinitions"][1]["name"].get<std::string>()),
+                 QStringLiteral("Ready"));
+        r = admin().Get("/apis/apps/v1/deployments",
+                        httplib::Headers{{"Accept", "application/json"}});
+        QCOMPARE(QString::fromStdString(Json::parse(r->body)["kind"].get<std::string>()),
+                 QStringLiteral("DeploymentList"));
     }
 
-    void watchDroppedAfterSeconds()
-    {
+    void watchDroppedAfterSeconds() {
         setFaults({{"dropWatchesAfterSeconds", 1}});
         Streamed s = stream("/api/v1/pods?watch=true");
         QCOMPARE(s.status, 200);
-        QVERIFY2(s.elapsedMs >= 900 && s.elapsedMs < 5000, qPrintable(QString::number(s.elapsedMs)));
+        QVERIFY2(s.elapsedMs >= 900 && s.elapsedMs < 5000,
+                 qPrintable(QString::number(s.elapsedMs)));
         QVERIFY(!lines(s.body).empty()); // the initial ADDED events came first
     }
 
-    void expiredAsHttp410()
-    {
+    void expiredAsHttp410() {
         setFaults({{"expireWatches", true}, {"expiredAsHttp", true}});
         Streamed s = stream("/api/v1/pods?watch=true&resourceVersion=" + currentRv());
         QCOMPARE(s.status, 410);
         Json status = Json::parse(s.body);
-        QCOMPARE(QString::fromStdString(status["reason"].get<std::string>()), QStringLiteral("Expired"));
+        QCOMPARE(QString::fromStdString(status["reason"].get<std::string>()),
+                 QStringLiteral("Expired"));
     }
 
-    void expiredAsErrorEvent()
-    {
+    void expiredAsErrorEvent() {
         setFaults({{"expireWatches", true}, {"expiredAsHttp", false}});
         Streamed s = stream("/api/v1/pods?watch=true&resourceVersion=" + currentRv());
         QCOMPARE(s.status, 200);
         auto events = lines(s.body);
         QCOMPARE(events.size(), 1u);
-        QCOMPARE(QString::fromStdString(events[0]["type"].get<std::string>()), QStringLiteral("ERROR"));
+        QCOMPARE(QString::fromStdString(events[0]["type"].get<std::string>()),
+                 QStringLiteral("ERROR"));
         QCOMPARE(events[0]["object"]["code"].get<int>(), 410);
-        QVERIFY(events[0]["object"]["message"].get<std::string>().rfind("too old resource version: ", 0) == 0);
+        QVERIFY(events[0]["object"]["message"].get<std::string>().rfind(
+                    "too old resource version: ", 0) == 0);
     }
 
-    void injectedErrors_data()
-    {
+    void injectedErrors_data() {
         QTest::addColumn<int>("code");
         QTest::addColumn<QString>("contentType");
         QTest::newRow("429 text") << 429 << "text/plain; charset=utf-8";
         QTest::newRow("503 status") << 503 << "application/json";
         QTest::newRow("504 status") << 504 << "application/json";
     }
-    void injectedErrors()
-    {
+    void injectedErrors() {
         QFETCH(int, code);
         QFETCH(QString, contentType);
         setFaults({{"errorRate", 1.0}, {"errorCode", code}, {"retryAfter", "2"}});
@@ -221,16 +230,14 @@ private slots:
         QVERIFY2(failed > 5 && failed < 35, qPrintable(QString::number(failed)));
     }
 
-    void htmlErrorPage()
-    {
+    void htmlErrorPage() {
         setFaults({{"errorRate", 1.0}, {"errorCode", 502}, {"errorBody", "html"}});
         auto r = admin().Get("/api/v1/pods");
         QCOMPARE(r->status, 502);
         QVERIFY(r->body.find("<html>") == 0);
     }
 
-    void latency()
-    {
+    void latency() {
         setFaults({{"latencyMs", 300}});
         QElapsedTimer t;
         t.start();
@@ -238,8 +245,7 @@ private slots:
         QVERIFY(t.elapsed() >= 290);
     }
 
-    void stalledWatchSendsHeadersOnly()
-    {
+    void stalledWatchSendsHeadersOnly() {
         setFaults({{"stallWatches", true}});
         Streamed s = stream("/api/v1/pods?watch=true", 2);
         QCOMPARE(s.status, 200);
@@ -248,8 +254,7 @@ private slots:
         QVERIFY(s.elapsedMs >= 1900);
     }
 
-    void emptyWatchEndsAtOnce()
-    {
+    void emptyWatchEndsAtOnce() {
         setFaults({{"emptyWatches", true}});
         Streamed s = stream("/api/v1/pods?watch=true&resourceVersion=" + currentRv());
         QCOMPARE(s.status, 200);
@@ -257,50 +262,72 @@ private slots:
         QVERIFY(s.elapsedMs < 1000);
     }
 
-    void bookmarksAndTimeout()
-    {
+    void bookmarksAndTimeout() {
         setFaults({{"bookmarkIntervalSeconds", 0.3}});
-        Streamed s = stream("/api/v1/namespaces/default/configmaps?watch=true&allowWatchBookmarks=true&timeoutSeconds=2&resourceVersion=" + currentRv());
+        Streamed s = stream(
+            "/api/v1/namespaces/default/"
+            "configmaps?watch=true&allowWatchBookmarks=true&timeoutSeconds=2&resourceVersion=" +
+            currentRv());
         QCOMPARE(s.status, 200);
         QVERIFY(s.elapsedMs >= 1900 && s.elapsedMs < 4000);
         auto events = lines(s.body);
         QVERIFY(events.size() >= 2);
         for (const Json &e : events) {
-            QCOMPARE(QString::fromStdString(e["type"].get<std::string>()), QStringLiteral("BOOKMARK"));
+            QCOMPARE(QString::fromStdString(e["type"].get<std::string>()),
+                     QStringLiteral("BOOKMARK"));
             QVERIFY(e["object"]["metadata"].contains("resourceVersion"));
             QVERIFY(!e["object"].contains("spec"));
         }
     }
 
-    void streamingListEndsWithInitialEventsBookmark()
-    {
-        Streamed s = stream("/api/v1/namespaces?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true&timeoutSeconds=1");
+    void streamingListEndsWithInitialEventsBookmark() {
+        Streamed s = stream("/api/v1/"
+                            "namespaces?watch=true&sendInitialEvents=true&resourceVersionMatch="
+                            "NotOlderThan&allowWatchBookmarks=true&timeoutSeconds=1");
         auto events = lines(s.body);
         QVERIFY(events.size() >= 2);
-        QCOMPARE(QString::fromStdString(events.back()["type"].get<std::string>()), QStringLiteral("BOOKMARK"));
-        QCOMPARE(QString::fromStdString(events.back()["object"]["metadata"]["annotations"]["k8s.io/initial-events-end"].get<std::string>()),
+        QCOMPARE(QString::fromStdString(events.back()["type"].get<std::string>()),
+                 QStringLiteral("BOOKMARK"));
+        QCOMPARE(QString::fromStdString(
+                     events.back()["object"]["metadata"]["annotations"]["k8s.io/initial-events-end"]
+                         .get<std::string>()),
                  QStringLiteral("true"));
         for (std::size_t i = 0; i + 1 < events.size(); ++i)
-            QCOMPARE(QString::fromStdString(events[i]["type"].get<std::string>()), QStringLiteral("ADDED"));
+            QCOMPARE(QString::fromStdString(events[i]["type"].get<std::string>()),
+                     QStringLiteral("ADDED"));
     }
 
-    void watchWithSelectorSeesObjectsLeaveAndEnter()
-    {
+    void watchWithSelectorSeesObjectsLeaveAndEnter() {
         std::string rv = currentRv();
-        Json cm{{"apiVersion", "v1"}, {"kind", "ConfigMap"}, {"metadata", {{"name", "sel"}, {"labels", {{"tier", "a"}}}}}};
-        QCOMPARE(admin().Post("/api/v1/namespaces/default/configmaps", cm.dump(), "application/json")->status, 201);
+        Json cm{{"apiVersion", "v1"},
+                {"kind", "ConfigMap"},
+                {"metadata", {{"name", "sel"}, {"labels", {{"tier", "a"}}}}}};
+        QCOMPARE(admin()
+                     .Post("/api/v1/namespaces/default/configmaps", cm.dump(), "application/json")
+                     ->status,
+                 201);
         auto patch = [&](const char *tier) {
             Json p{{"metadata", {{"labels", {{"tier", tier}}}}}};
-            QCOMPARE(admin().Patch("/api/v1/namespaces/default/configmaps/sel", p.dump(), "application/merge-patch+json")->status, 200);
+            QCOMPARE(admin()
+                         .Patch("/api/v1/namespaces/default/configmaps/sel", p.dump(),
+                                "application/merge-patch+json")
+                         ->status,
+                     200);
         };
         patch("b");
         patch("a");
-        Streamed s = stream("/api/v1/namespaces/default/configmaps?watch=true&labelSelector=tier%3Da&timeoutSeconds=1&resourceVersion=" + rv);
+        Streamed s = stream(
+            "/api/v1/namespaces/default/"
+            "configmaps?watch=true&labelSelector=tier%3Da&timeoutSeconds=1&resourceVersion=" +
+            rv);
         auto events = lines(s.body);
         QCOMPARE(events.size(), 3u);
-        QCOMPARE(QString::fromStdString(events[0]["type"].get<std::string>()), QStringLiteral("ADDED"));
-        QCOMPARE(QString::fromStdString(events[1]["type"].get<std::string>()), QStringLiteral("DELETED"));
-        QCOMPARE(QString::fromStdString(events[2]["type"].get<std::string>()), QStringLiteral("ADDED"));
+        QCOMPARE(QString::fromStdString(events[0]["type"].get<std::string>()),
+                 QStringLiteral("ADDED"));
+        QCOMPARE(QString::fromStdString(events[1]["type"].get<std::string>()),
+                 QStringLiteral("DELETED"));
+        QCOMPARE(QString::fromStdString(events[2]["type"].get<std::string>()),
+                 QStringLiteral("ADDED"));
     }
 
     void cleanupTestCase() { m_sandbox.reset(); }

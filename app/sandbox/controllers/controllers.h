@@ -1,5 +1,6 @@
 #pragma once
-// Factories of the sandbox's control loops. makeControllers() (cluster.cpp) runs them in this order.
+// Factories of the sandbox's control loops. makeControllers() (cluster.cpp) runs them in this
+// order.
 
 #include "sandbox/controller.h"
 
@@ -9,7 +10,8 @@ namespace kd::sandbox {
 
 // Annotations through which scenarios steer the simulation (on a pod template or a pod).
 inline constexpr const char *kModelLoadSecondsAnnotation = "sandbox.kubedeck.io/model-load-seconds";
-inline constexpr const char *kCrashAnnotation = "sandbox.kubedeck.io/crash"; // "true": containers exit 1
+inline constexpr const char *kCrashAnnotation =
+    "sandbox.kubedeck.io/crash"; // "true": containers exit 1
 // On a Deployment/StatefulSet: the CPU (or other resource) utilisation its pods report, percent
 // of request, for the HPA: e.g. "cpu=85" or "cpu=85,memory=40".
 inline constexpr const char *kUtilizationAnnotation = "sandbox.kubedeck.io/utilization";

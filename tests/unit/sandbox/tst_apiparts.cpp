@@ -23,24 +23,49 @@ class TstApiParts final : public QObject {
     Q_OBJECT
 
 private slots:
-    void requestPaths_data()
-    {
+    void requestPaths_data() {
         QTest::addColumn<QString>("method");
         QTest::addColumn<QString>("path");
         QTest::addColumn<QString>("query");
         QTest::addColumn<QString>("expected"); // verb|group|version|ns|resource|name|sub
-        QTest::newRow("core list") << "GET" << "/api/v1/pods" << "" << "list||v1||pods||";
-        QTest::newRow("ns get") << "GET" << "/api/v1/namespaces/ml/pods/p1" << "" << "get||v1|ml|pods|p1|";
-        QTest::newRow("namespace object") << "GET" << "/api/v1/namespaces/ml" << "" << "get||v1||namespaces|ml|";
-        QTest::newRow("namespace status") << "PUT" << "/api/v1/namespaces/ml/status" << "" << "update||v1||namespaces|ml|status";
-        QTest::newRow("scale") << "PATCH" << "/apis/apps/v1/namespaces/ml/deployments/web/scale" << "" << "patch|apps|v1|ml|deployments|web|scale";
-        QTest::newRow("watch param") << "GET" << "/apis/apps/v1/deployments" << "watch" << "watch|apps|v1||deployments||";
-        QTest::newRow("watch path") << "GET" << "/api/v1/watch/namespaces/ml/pods" << "" << "watch||v1|ml|pods||";
-        QTest::newRow("delete collection") << "DELETE" << "/api/v1/namespaces/ml/pods" << "" << "deletecollection||v1|ml|pods||";
-        QTest::newRow("create") << "POST" << "/apis/networking.k8s.io/v1/namespaces/ml/ingresses" << "" << "create|networking.k8s.io|v1|ml|ingresses||";
+        QTest::newRow("core list") << "GET"
+                                   << "/api/v1/pods"
+                                   << ""
+                                   << "list||v1||pods||";
+        QTest::newRow("ns get") << "GET"
+                                << "/api/v1/namespaces/ml/pods/p1"
+                                << ""
+                                << "get||v1|ml|pods|p1|";
+        QTest::newRow("namespace object") << "GET"
+                                          << "/api/v1/namespaces/ml"
+                                          << ""
+                                          << "get||v1||namespaces|ml|";
+        QTest::newRow("namespace status") << "PUT"
+                                          << "/api/v1/namespaces/ml/status"
+                                          << ""
+                                          << "update||v1||namespaces|ml|status";
+        QTest::newRow("scale") << "PATCH"
+                               << "/apis/apps/v1/namespaces/ml/deployments/web/scale"
+                               << ""
+                               << "patch|apps|v1|ml|deployments|web|scale";
+        QTest::newRow("watch param") << "GET"
+                                     << "/apis/apps/v1/deployments"
+                                     << "watch"
+                                     << "watch|apps|v1||deployments||";
+        QTest::newRow("watch path") << "GET"
+                                    << "/api/v1/watch/namespaces/ml/pods"
+                                    << ""
+                                    << "watch||v1|ml|pods||";
+        QTest::newRow("delete collection") << "DELETE"
+                                           << "/api/v1/namespaces/ml/pods"
+                                           << ""
+                                           << "deletecollection||v1|ml|pods||";
+        QTest::newRow("create") << "POST"
+                                << "/apis/networking.k8s.io/v1/namespaces/ml/ingresses"
+                                << ""
+                                << "create|networking.k8s.io|v1|ml|ingresses||";
     }
-    void requestPaths()
-    {
+    void requestPaths() {
         QFETCH(QString, method);
         QFETCH(QString, path);
         QFETCH(QString, query);
@@ -51,13 +76,13 @@ private slots:
         RequestInfo i = parseRequestPath(path.toStdString(), method.toStdString(), q);
         QVERIFY(i.isResourceRequest);
         QVERIFY(i.type != nullptr);
-        QString got = QString::fromStdString(i.verb + "|" + i.group + "|" + i.version + "|" + i.namespaceName + "|" + i.resource +
-                                             "|" + i.name + "|" + i.subresource);
+        QString got = QString::fromStdString(i.verb + "|" + i.group + "|" + i.version + "|" +
+                                             i.namespaceName + "|" + i.resource + "|" + i.name +
+                                             "|" + i.subresource);
         QCOMPARE(got, expected);
     }
 
-    void unknownPaths()
-    {
+    void unknownPaths() {
         RequestInfo i = parseRequestPath("/apis/apps/v1", "GET", {});
         QVERIFY(!i.isResourceRequest);
         i = parseRequestPath("/apis/apps/v1/namespaces/ml/deployments/web/scale/extra", "GET", {});
@@ -67,31 +92,43 @@ private slots:
         QVERIFY(i.type == nullptr);
     }
 
-    void statusMessages()
-    {
+    void statusMessages() {
         const ResourceType &d = resourceType("apps/v1", "Deployment");
-        ApiError e = ApiError::invalid(d, "web", {{"FieldValueInvalid", "Invalid value: -1: must be greater than or equal to 0", "spec.replicas"}});
+        ApiError e = ApiError::invalid(
+            d, "web",
+            {{"FieldValueInvalid", "Invalid value: -1: must be greater than or equal to 0",
+              "spec.replicas"}});
         QCOMPARE(QString::fromUtf8(e.what()),
-                 QStringLiteral("Deployment.apps \"web\" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0"));
+                 QStringLiteral("Deployment.apps \"web\" is invalid: spec.replicas: Invalid value: "
+                                "-1: must be greater than or equal to 0"));
         Json s = e.toStatus();
         QCOMPARE(s["code"].get<int>(), 422);
-        QCOMPARE(QString::fromStdString(s["details"]["causes"][0]["field"].get<std::string>()), QStringLiteral("spec.replicas"));
-        QCOMPARE(QString::fromStdString(s["details"]["group"].get<std::string>()), QStringLiteral("apps"));
-        ApiError two = ApiError::invalid(d, "web", {{"FieldValueRequired", "Required value", "spec.selector"}, {"FieldValueRequired", "Required value", "spec.template"}});
+        QCOMPARE(QString::fromStdString(s["details"]["causes"][0]["field"].get<std::string>()),
+                 QStringLiteral("spec.replicas"));
+        QCOMPARE(QString::fromStdString(s["details"]["group"].get<std::string>()),
+                 QStringLiteral("apps"));
+        ApiError two =
+            ApiError::invalid(d, "web",
+                              {{"FieldValueRequired", "Required value", "spec.selector"},
+                               {"FieldValueRequired", "Required value", "spec.template"}});
         QCOMPARE(QString::fromUtf8(two.what()),
-                 QStringLiteral("Deployment.apps \"web\" is invalid: [spec.selector: Required value, spec.template: Required value]"));
+                 QStringLiteral("Deployment.apps \"web\" is invalid: [spec.selector: Required "
+                                "value, spec.template: Required value]"));
         ApiError f = ApiError::forbidden("u", "patch", d, "scale", "web", "ns");
         QCOMPARE(QString::fromUtf8(f.what()),
-                 QStringLiteral("deployments.apps \"web\" is forbidden: User \"u\" cannot patch resource \"deployments/scale\" in API group \"apps\" in the namespace \"ns\""));
-        ApiError nodes = ApiError::forbidden("viewer", "delete", resourceType("v1", "Node"), "", "n1", "");
+                 QStringLiteral(
+                     "deployments.apps \"web\" is forbidden: User \"u\" cannot patch resource "
+                     "\"deployments/scale\" in API group \"apps\" in the namespace \"ns\""));
+        ApiError nodes =
+            ApiError::forbidden("viewer", "delete", resourceType("v1", "Node"), "", "n1", "");
         QCOMPARE(QString::fromUtf8(nodes.what()),
-                 QStringLiteral("nodes \"n1\" is forbidden: User \"viewer\" cannot delete resource \"nodes\" in API group \"\" at the cluster scope"));
+                 QStringLiteral("nodes \"n1\" is forbidden: User \"viewer\" cannot delete resource "
+                                "\"nodes\" in API group \"\" at the cluster scope"));
         ApiError busy = ApiError::tooManyRequests(3);
         QCOMPARE(busy.toStatus()["details"]["retryAfterSeconds"].get<int>(), 3);
     }
 
-    void permissions()
-    {
+    void permissions() {
         Authorizer auth({"admin-secret", "viewer-secret"});
         UserInfo admin = auth.authenticate("Bearer admin-secret", "", {});
         UserInfo viewer = auth.authenticate("Bearer viewer-secret", "", {});
@@ -105,12 +142,12 @@ private slots:
         QVERIFY(Authorizer::allowed(viewer, "list", "", "pods", ""));
         QVERIFY(!Authorizer::allowed(viewer, "patch", "apps", "deployments", "scale"));
         QVERIFY(!Authorizer::allowed(viewer, "get", "", "secrets", ""));
-        QVERIFY(Authorizer::allowed(viewer, "create", "authorization.k8s.io", "selfsubjectaccessreviews", ""));
+        QVERIFY(Authorizer::allowed(viewer, "create", "authorization.k8s.io",
+                                    "selfsubjectaccessreviews", ""));
         QVERIFY(!Authorizer::allowed(anonymous, "get", "", "pods", ""));
     }
 
-    void humanDurations_data()
-    {
+    void humanDurations_data() {
         QTest::addColumn<double>("seconds");
         QTest::addColumn<QString>("text");
         QTest::newRow("negative") << -0.5 << "0s";
@@ -124,45 +161,56 @@ private slots:
         QTest::newRow("days") << 30.0 * 86400 << "30d";
         QTest::newRow("years and days") << 800.0 * 86400 << "2y70d";
     }
-    void humanDurations()
-    {
+    void humanDurations() {
         QFETCH(double, seconds);
         QFETCH(QString, text);
         QCOMPARE(QString::fromStdString(humanDuration(seconds)), text);
     }
 
-    void podTableRow()
-    {
+    void podTableRow() {
         Json pod{{"metadata", {{"name", "p"}, {"creationTimestamp", "2026-01-01T00:00:00Z"}}},
                  {"spec", {{"nodeName", "n1"}, {"containers", {{{"name", "a"}}, {{"name", "b"}}}}}},
-                 {"status", {{"phase", "Running"}, {"podIP", "10.244.0.5"},
-                             {"containerStatuses", {{{"name", "a"}, {"ready", true}, {"restartCount", 1}, {"state", {{"running", Json::object()}}}},
-                                                    {{"name", "b"}, {"ready", false}, {"restartCount", 4}, {"state", {{"waiting", {{"reason", "CrashLoopBackOff"}}}}}}}}}}};
-        Json row = tableRow(resourceType("v1", "Pod"), pod, Clock::parseRfc3339("2026-01-01T00:05:00Z"), IncludeObject::Metadata);
-        QCOMPARE(QString::fromStdString(row["cells"].dump()),
-                 QStringLiteral(R"(["p","1/2","CrashLoopBackOff",5,"5m","10.244.0.5","n1","<none>","<none>"])"));
-        QCOMPARE(QString::fromStdString(row["object"]["kind"].get<std::string>()), QStringLiteral("PartialObjectMetadata"));
+                 {"status",
+                  {{"phase", "Running"},
+                   {"podIP", "10.244.0.5"},
+                   {"containerStatuses",
+                    {{{"name", "a"},
+                      {"ready", true},
+                      {"restartCount", 1},
+                      {"state", {{"running", Json::object()}}}},
+                     {{"name", "b"},
+                      {"ready", false},
+                      {"restartCount", 4},
+                      {"state", {{"waiting", {{"reason", "CrashLoopBackOff"}}}}}}}}}}};
+        Json row = tableRow(resourceType("v1", "Pod"), pod,
+                            Clock::parseRfc3339("2026-01-01T00:05:00Z"), IncludeObject::Metadata);
+        QCOMPARE(
+            QString::fromStdString(row["cells"].dump()),
+            QStringLiteral(
+                R"(["p","1/2","CrashLoopBackOff",5,"5m","10.244.0.5","n1","<none>","<none>"])"));
+        QCOMPARE(QString::fromStdString(row["object"]["kind"].get<std::string>()),
+                 QStringLiteral("PartialObjectMetadata"));
         QVERIFY(acceptsTable("application/json;as=Table;v=v1;g=meta.k8s.io,application/json"));
         QVERIFY(!acceptsTable("application/json"));
     }
 
-    void discoveryListsScaleSubresource()
-    {
+    void discoveryListsScaleSubresource() {
         auto apps = apiResourceList("apps", "v1");
         QVERIFY(apps.has_value());
         bool scale = false;
         for (const Json &r : (*apps)["resources"])
             if (r["name"] == "deployments/scale") {
                 scale = true;
-                QCOMPARE(QString::fromStdString(r["group"].get<std::string>()), QStringLiteral("autoscaling"));
-                QCOMPARE(QString::fromStdString(r["kind"].get<std::string>()), QStringLiteral("Scale"));
+                QCOMPARE(QString::fromStdString(r["group"].get<std::string>()),
+                         QStringLiteral("autoscaling"));
+                QCOMPARE(QString::fromStdString(r["kind"].get<std::string>()),
+                         QStringLiteral("Scale"));
             }
         QVERIFY(scale);
         QVERIFY(!apiResourceList("example.com", "v1").has_value());
     }
 
-    void certificatesChainToTheCa()
-    {
+    void certificatesChainToTheCa() {
         TlsMaterial m = generateTlsMaterial();
         auto read = [](const std::string &pem) {
             BIO *b = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
@@ -170,7 +218,8 @@ private slots:
             BIO_free(b);
             return c;
         };
-        X509 *ca = read(m.ca.certPem), *server = read(m.server.certPem), *client = read(m.adminClient.certPem);
+        X509 *ca = read(m.ca.certPem), *server = read(m.server.certPem),
+             *client = read(m.adminClient.certPem);
         QVERIFY(ca && server && client);
         X509_STORE *store = X509_STORE_new();
         X509_STORE_add_cert(store, ca);

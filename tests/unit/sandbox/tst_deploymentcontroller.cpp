@@ -472,8 +472,7 @@ private slots:
                          QStringLiteral("replicaset-controller"));
     }
 
-    void replicaSetBacksOffWhenCreationFails()
-    {
+    void replicaSetBacksOffWhenCreationFails() {
         WorkloadHarness h;
         // Stored without admission: its template has a container without an image, so the API
         // server refuses every pod made from it.

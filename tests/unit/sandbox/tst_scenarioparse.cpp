@@ -4,6 +4,7 @@
 #include "manifest/validation.h"
 #include "sandbox/scenario.h"
 #include "sandbox/scenarioscale.h"
+#include "scenariotexts.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -24,39 +25,6 @@ std::string writeFile(const QTemporaryDir &dir, const char *name, const std::str
     std::ofstream(path, std::ios::binary) << text;
     return path;
 }
-
-const char *const kTwoPhases = R"(# kubedeck:warmup 10
-apiVersion: v1
-kind: Namespace
-metadata:
-  name: ml
----
-apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: settings
-  namespace: ml
-  labels: {tier: one}
-data:
-  threshold: "0.4"
-# kubedeck:phase
----
-apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: settings
-  namespace: ml
-  annotations: {note: second}
-data:
-  threshold: "0.5"
-  model: v2
-# kubedeck:phase
-# kubedeck:warmup 0
-apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: other
-)";
 
 } // namespace
 
@@ -97,7 +65,7 @@ private slots:
     }
 
     void phasesAndWarmups() {
-        Scenario s = parseScenario(kTwoPhases, "two.yaml");
+        Scenario s = parseScenario(kd::testing::kTwoPhases, "two.yaml");
         QCOMPARE(s.phases.size(), 3u);
         QCOMPARE(s.phases[0].warmupSeconds, 10.0);
         QCOMPARE(s.phases[1].warmupSeconds, 60.0); // the default

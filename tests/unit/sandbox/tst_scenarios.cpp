@@ -5,6 +5,7 @@
 #include "sandbox/cluster.h"
 #include "sandbox/resources.h"
 #include "sandbox/scenario.h"
+#include "scenariotexts.h"
 
 #include <QTest>
 
@@ -68,39 +69,6 @@ std::vector<std::string> acceleratorRequests(const Json &pod) {
     }
     return out;
 }
-
-const char *const kTwoPhases = R"(# kubedeck:warmup 10
-apiVersion: v1
-kind: Namespace
-metadata:
-  name: ml
----
-apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: settings
-  namespace: ml
-  labels: {tier: one}
-data:
-  threshold: "0.4"
-# kubedeck:phase
----
-apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: settings
-  namespace: ml
-  annotations: {note: second}
-data:
-  threshold: "0.5"
-  model: v2
-# kubedeck:phase
-# kubedeck:warmup 0
-apiVersion: v1
-kind: ConfigMap
-metadata:
-  name: other
-)";
 
 } // namespace
 
@@ -264,7 +232,7 @@ private slots:
 
     void laterPhaseUpdatesInPlace() {
         auto cluster = manualCluster();
-        Scenario s = parseScenario(kTwoPhases, "two.yaml");
+        Scenario s = parseScenario(kd::testing::kTwoPhases, "two.yaml");
         const ResourceType &cm = resourceType("v1", "ConfigMap");
         s.phases.resize(1);
         applyScenario(*cluster, s);
@@ -272,7 +240,7 @@ private slots:
         QVERIFY(first);
         QCOMPARE(cluster->clock().now(), kStart + 10);
 
-        Scenario rest = parseScenario(kTwoPhases, "two.yaml");
+        Scenario rest = parseScenario(kd::testing::kTwoPhases, "two.yaml");
         rest.phases.erase(rest.phases.begin());
         applyScenario(*cluster, rest);
         ObjectPtr second = cluster->store().get(cm, "ml", "settings");

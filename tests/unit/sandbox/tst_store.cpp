@@ -15,19 +15,19 @@ class TstStore final : public QObject {
     const ResourceType &deployments() { return resourceType("apps/v1", "Deployment"); }
     const ResourceType &configMaps() { return resourceType("v1", "ConfigMap"); }
 
-    static Json deployment(const std::string &name, int replicas)
-    {
-        return {{"metadata", {{"name", name}, {"namespace", "ml"}}}, {"spec", {{"replicas", replicas}}}};
+    static Json deployment(const std::string &name, int replicas) {
+        return {{"metadata", {{"name", name}, {"namespace", "ml"}}},
+                {"spec", {{"replicas", replicas}}}};
     }
 
 private slots:
-    void createFillsMetadata()
-    {
+    void createFillsMetadata() {
         Store store(m_clock);
         ObjectPtr o = store.create(deployments(), deployment("web", 2));
         QCOMPARE(QString::fromStdString(str(*o, {"apiVersion"})), QStringLiteral("apps/v1"));
         QCOMPARE(QString::fromStdString(str(*o, {"kind"})), QStringLiteral("Deployment"));
-        QCOMPARE(QString::fromStdString(str(*o, {"metadata", "creationTimestamp"})), QStringLiteral("2027-01-15T08:00:00Z"));
+        QCOMPARE(QString::fromStdString(str(*o, {"metadata", "creationTimestamp"})),
+                 QStringLiteral("2027-01-15T08:00:00Z"));
         QCOMPARE(integer(*o, {"metadata", "generation"}), 1LL);
         QCOMPARE(uidOf(*o).size(), 36u);
         QCOMPARE(std::stoull(str(*o, {"metadata", "resourceVersion"})), store.resourceVersion());
@@ -36,12 +36,12 @@ private slots:
             store.create(deployments(), deployment("web", 1));
         } catch (const ApiError &e) {
             QCOMPARE(e.code(), 409);
-            QCOMPARE(QString::fromUtf8(e.what()), QStringLiteral("deployments.apps \"web\" already exists"));
+            QCOMPARE(QString::fromUtf8(e.what()),
+                     QStringLiteral("deployments.apps \"web\" already exists"));
         }
     }
 
-    void generateName()
-    {
+    void generateName() {
         Store store(m_clock);
         Json o{{"metadata", {{"generateName", "web-"}, {"namespace", "ml"}}}};
         ObjectPtr a = store.create(configMaps(), o), b = store.create(configMaps(), o);
@@ -50,8 +50,7 @@ private slots:
         QVERIFY(nameOf(*a) != nameOf(*b));
     }
 
-    void optimisticConcurrency()
-    {
+    void optimisticConcurrency() {
         Store store(m_clock);
         ObjectPtr v1 = store.create(deployments(), deployment("web", 2));
         Json a = *v1, b = *v1;
@@ -64,16 +63,17 @@ private slots:
             QFAIL("a stale resourceVersion must conflict");
         } catch (const ApiError &e) {
             QCOMPARE(e.code(), 409);
-            QCOMPARE(QString::fromUtf8(e.what()),
-                     QStringLiteral("Operation cannot be fulfilled on deployments.apps \"web\": the object has been modified; "
-                                    "please apply your changes to the latest version and try again"));
+            QCOMPARE(
+                QString::fromUtf8(e.what()),
+                QStringLiteral("Operation cannot be fulfilled on deployments.apps \"web\": the "
+                               "object has been modified; "
+                               "please apply your changes to the latest version and try again"));
         }
         b["metadata"].erase("resourceVersion");
         QCOMPARE(integer(*store.update(deployments(), b), {"spec", "replicas"}), 4LL);
     }
 
-    void noOpUpdateKeepsResourceVersion()
-    {
+    void noOpUpdateKeepsResourceVersion() {
         Store store(m_clock);
         ObjectPtr v1 = store.create(deployments(), deployment("web", 2));
         std::uint64_t rv = store.resourceVersion();
@@ -82,8 +82,7 @@ private slots:
         QCOMPARE(same.get(), v1.get());
     }
 
-    void statusAndMainParts()
-    {
+    void statusAndMainParts() {
         Store store(m_clock);
         Json d = deployment("web", 2);
         d["status"] = {{"replicas", 2}};
@@ -103,12 +102,13 @@ private slots:
         QCOMPARE(integer(*v3, {"metadata", "generation"}), 2LL);
     }
 
-    void historyAndExpiry()
-    {
+    void historyAndExpiry() {
         Store store(m_clock, 5);
         std::uint64_t start = store.resourceVersion();
         for (int i = 0; i < 4; ++i)
-            store.create(configMaps(), Json{{"metadata", {{"name", "c" + std::to_string(i)}, {"namespace", "ml"}}}});
+            store.create(
+                configMaps(),
+                Json{{"metadata", {{"name", "c" + std::to_string(i)}, {"namespace", "ml"}}}});
         bool expired = true;
         auto events = store.eventsSince(start, &expired);
         QVERIFY(!expired);
@@ -130,12 +130,13 @@ private slots:
         QVERIFY(!events[4].previous->contains("data"));
     }
 
-    void listAndPaging()
-    {
+    void listAndPaging() {
         Store store(m_clock);
         for (const char *ns : {"a", "a-b", "b"})
             for (int i = 0; i < 3; ++i)
-                store.create(configMaps(), Json{{"metadata", {{"name", "cm" + std::to_string(i)}, {"namespace", ns}}}});
+                store.create(
+                    configMaps(),
+                    Json{{"metadata", {{"name", "cm" + std::to_string(i)}, {"namespace", ns}}}});
         QCOMPARE(store.list(configMaps()).size(), 9u);
         QCOMPARE(store.list(configMaps(), "a").size(), 3u);
         QCOMPARE(store.list(configMaps(), "a-b").size(), 3u);
@@ -150,8 +151,7 @@ private slots:
         QVERIFY(!more);
     }
 
-    void waitForChangeWakes()
-    {
+    void waitForChangeWakes() {
         Store store(m_clock);
         std::uint64_t rv = store.resourceVersion();
         QVERIFY(!store.waitForChange(rv, std::chrono::milliseconds(20)));
@@ -161,8 +161,7 @@ private slots:
         QVERIFY(!store.waitForChange(store.resourceVersion(), std::chrono::milliseconds(1000)));
     }
 
-    void clockFormatsAndParses()
-    {
+    void clockFormatsAndParses() {
         QCOMPARE(QString::fromStdString(Clock::rfc3339(0)), QStringLiteral("1970-01-01T00:00:00Z"));
         QCOMPARE(Clock::parseRfc3339("2026-11-24T13:50:23Z"), 1795528223.0);
         QCOMPARE(Clock::parseRfc3339("2026-11-24T14:50:23+01:00"), 1795528223.0);
