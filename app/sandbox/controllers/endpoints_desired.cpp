@@ -232,7 +232,7 @@ std::vector<Json> desiredSlices(const Json &service, const std::vector<ObjectPtr
     }
     if (out.empty())
         out.push_back(
-            makeSlice(Json::array(), Json::array())); // upstream keeps a placeholder slice
+            makeSlice(Json::array(), Json::array())); // upstream keeps one empty slice
     return out;
 }
 

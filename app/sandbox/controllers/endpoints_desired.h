@@ -28,7 +28,7 @@ std::optional<long long> resolveTargetPort(const Json &servicePort, const Json &
 Json desiredEndpoints(const Json &service, const std::vector<ObjectPtr> &pods);
 
 // The EndpointSlices (without names: created with generateName `<service>-`), one per port
-// set and at most 100 endpoints each; a placeholder slice when there is no endpoint. `zones`
+// set and at most 100 endpoints each; one empty slice when there is no endpoint. `zones`
 // maps node names to their topology.kubernetes.io/zone.
 std::vector<Json> desiredSlices(const Json &service, const std::vector<ObjectPtr> &pods,
                                 const std::unordered_map<std::string, std::string> &zones);
