@@ -59,8 +59,8 @@ int runSandbox(const QStringList &arguments) {
     QCommandLineParser p;
     p.setApplicationDescription(
         QStringLiteral("Runs the sandbox cluster: a simulated Kubernetes API server with GPU node "
-                       "pools and ML-serving "
-                       "workloads, on a loopback port, until interrupted (Ctrl+C)."));
+                       "pools and ML-serving workloads, on a loopback port, until interrupted "
+                       "(Ctrl+C)."));
     p.addHelpOption();
     const QCommandLineOption scenario =
         opt("scenario", "A built-in scenario, a YAML file, or scale:pods=N,nodes=N,deployments=N.",
