@@ -1,6 +1,10 @@
-// Kubedeck entry point: parse the command line and hand over to a subcommand.
+// Kubedeck entry point: subcommands (`kubedeck sandbox`, ...) and --help/--version run headless;
+// everything else opens the main window.
 #include "cli/dispatch.h"
+#include "ui/gui.h"
 
 int main(int argc, char **argv) {
-    return kd::cli::run(argc, argv);
+    if (kd::cli::isHeadless(argc, argv))
+        return kd::cli::run(argc, argv);
+    return kd::ui::runGui(argc, argv);
 }

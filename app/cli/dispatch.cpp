@@ -6,15 +6,23 @@
 #include <QStringList>
 
 #include <cstdio>
+#include <string_view>
 
 namespace kd::cli {
 
 namespace {
 
 constexpr const char *kUsage =
-    "Usage: kubedeck [--help] [--version] <command> [options]\n"
+    "Usage: kubedeck [--kubeconfig FILE] [--context NAME] [--namespace NS] [--sandbox]\n"
+    "       kubedeck [--help] [--version] <command> [options]\n"
     "\n"
     "Kubedeck shows ML engineers how their models are served on Kubernetes.\n"
+    "Without a command it opens the main window:\n"
+    "  --kubeconfig FILE  read this kubeconfig only (default: $KUBECONFIG, else ~/.kube/config)\n"
+    "  --context NAME     connect to this context (default: the last one used, else the\n"
+    "                     kubeconfig's current-context)\n"
+    "  --namespace NS     show this namespace (default: the context's)\n"
+    "  --sandbox          connect to the built-in sandbox cluster\n"
     "\n"
     "Commands:\n"
     "  sandbox    run the built-in sandbox cluster: a simulated Kubernetes API server with GPU "
@@ -24,6 +32,14 @@ constexpr const char *kUsage =
     "Run 'kubedeck <command> --help' for the options of a command.\n";
 
 } // namespace
+
+bool isHeadless(int argc, char **argv) {
+    if (argc < 2)
+        return false;
+    const std::string_view first = argv[1];
+    return !first.starts_with('-') || first == "--help" || first == "-h" || first == "--version" ||
+           first == "-v";
+}
 
 int run(int argc, char **argv) {
     QCoreApplication app(argc, argv);

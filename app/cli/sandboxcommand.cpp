@@ -35,18 +35,6 @@ QCommandLineOption opt(const char *name, const char *description, const char *va
     return o;
 }
 
-// The namespace the kubeconfig's contexts start in: the scenario's first own Namespace.
-std::string defaultNamespaceOf(const sandbox::Scenario &scenario) {
-    for (const auto &phase : scenario.phases)
-        for (const sandbox::Json &o : phase.objects)
-            if (o.value("kind", "") == "Namespace") {
-                std::string name = sandbox::nameOf(o);
-                if (name != "default" && name.rfind("kube-", 0) != 0)
-                    return name;
-            }
-    return "default";
-}
-
 int usageError(const QString &message) {
     std::fprintf(stderr, "kubedeck sandbox: %s\nRun 'kubedeck sandbox --help' for the options.\n",
                  qPrintable(message));
@@ -166,7 +154,7 @@ int runSandbox(const QStringList &arguments) {
         return 1;
     }
     const std::string scenarioName = loaded.name;
-    const std::string defaultNamespace = defaultNamespaceOf(loaded);
+    const std::string defaultNamespace = sandbox::defaultNamespaceOf(loaded);
     loaded = {}; // the objects now live in the cluster; at 10,000 pods this copy is ~100 MB
     sandbox::ServerOptions options;
     options.port = portNumber;

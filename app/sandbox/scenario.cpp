@@ -309,4 +309,15 @@ Scenario loadScenario(const std::string &nameOrPath) {
     return scenario;
 }
 
+std::string defaultNamespaceOf(const Scenario &scenario) {
+    for (const auto &phase : scenario.phases)
+        for (const Json &o : phase.objects)
+            if (o.value("kind", "") == "Namespace") {
+                std::string name = nameOf(o);
+                if (name != "default" && name.rfind("kube-", 0) != 0)
+                    return name;
+            }
+    return "default";
+}
+
 } // namespace kd::sandbox

@@ -50,4 +50,8 @@ Scenario parseScenario(std::string_view text, const std::string &source);
 // the object when the cluster refuses it.
 void applyScenario(Cluster &cluster, const Scenario &scenario);
 
+// The namespace a kubeconfig's contexts should start in: the scenario's first Namespace that is
+// not `default` or `kube-*`, else "default".
+std::string defaultNamespaceOf(const Scenario &scenario);
+
 } // namespace kd::sandbox

@@ -1,0 +1,96 @@
+#pragma once
+// Kubedeck's main window: context picker and connection state on top, the resource browser
+// (kinds → objects) in the middle, the details of the selected object on the right, and the
+// actions on the selection (scale, restart, roll back, delete).
+
+#include "kube/kubeobject.h"
+
+#include <QMainWindow>
+#include <QPointer>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSortFilterProxyModel;
+class QSplitter;
+class QTableView;
+class QTreeView;
+
+namespace kd::model {
+class KindTreeModel;
+class ResourceTableModel;
+} // namespace kd::model
+
+namespace kd::ui {
+
+class Connection;
+class DetailsPane;
+class ObjectActions;
+
+class MainWindow final : public QMainWindow {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(MainWindow)
+
+public:
+    struct StartOptions {
+        QString kubeconfigPath;
+        QString context;       // kubeconfig context name; "" = last used or current-context
+        QString namespaceName; // "" = last used or the context's
+        bool sandbox = false;  // connect to the built-in sandbox
+        QString sandboxScenario = QStringLiteral("ml-serving");
+        double sandboxSpeed = 1.0;
+    };
+
+    explicit MainWindow(StartOptions options, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    // Reads the kubeconfig and connects (as the options and the saved settings say).
+    void start();
+
+    Connection *connection() const { return m_connection; }
+    ObjectActions *actions() const { return m_actions; }
+    QTableView *table() const { return m_table; }
+    // Selects kind and object in the browser; false when the object is not shown.
+    bool selectObject(const QString &kindKey, const QString &ns, const QString &name);
+    void selectKind(const QString &kindKey);
+    kube::ObjectPtr selectedObject() const;
+    QString selectedKindKey() const;
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void buildUi();
+    void onContextsChanged();
+    void onContextPicked(int index);
+    void onConnectionState();
+    void onNamespacePicked(int index);
+    void onKindSelected();
+    void onObjectSelected();
+    void refreshNamespaces();
+    void refreshDetails();
+    void askExecApproval(const QString &contextId, const QString &text);
+    void saveSettings() const;
+
+    StartOptions m_options;
+    Connection *m_connection = nullptr;
+    ObjectActions *m_actions = nullptr;
+    model::KindTreeModel *m_kindModel = nullptr;
+    model::ResourceTableModel *m_tableModel = nullptr;
+    QSortFilterProxyModel *m_proxy = nullptr;
+    QComboBox *m_contextBox = nullptr;
+    QComboBox *m_namespaceBox = nullptr;
+    QLabel *m_stateLabel = nullptr;
+    QLabel *m_banner = nullptr;
+    QPushButton *m_retry = nullptr;
+    QLineEdit *m_filter = nullptr;
+    QTreeView *m_kinds = nullptr;
+    QTableView *m_table = nullptr;
+    DetailsPane *m_details = nullptr;
+    QSplitter *m_splitter = nullptr;
+    bool m_restoringNamespace = false;
+    bool m_connectedOnce = false;
+};
+
+} // namespace kd::ui
