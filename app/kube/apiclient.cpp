@@ -116,24 +116,26 @@ QFuture<Result<Json>> ApiClient::list(const ResourceKind &kind, const QString &n
     return m_core->send("GET", withQuery(collectionPath(kind, ns), q));
 }
 
-QFuture<Result<Json>> ApiClient::create(const QString &collection, const Json &object,
-                                        const WriteOptions &options) {
+// fieldManager and dryRun of a create or update.
+static QUrlQuery writeQuery(const WriteOptions &options) {
     QUrlQuery q;
     if (!options.fieldManager.isEmpty())
         q.addQueryItem(QStringLiteral("fieldManager"), options.fieldManager);
     if (options.dryRun)
         q.addQueryItem(QStringLiteral("dryRun"), dryRunAll());
-    return m_core->send("POST", withQuery(collection, q), toBody(object), "application/json");
+    return q;
+}
+
+QFuture<Result<Json>> ApiClient::create(const QString &collection, const Json &object,
+                                        const WriteOptions &options) {
+    return m_core->send("POST", withQuery(collection, writeQuery(options)), toBody(object),
+                        "application/json");
 }
 
 QFuture<Result<Json>> ApiClient::update(const QString &path, const Json &object,
                                         const WriteOptions &options) {
-    QUrlQuery q;
-    if (!options.fieldManager.isEmpty())
-        q.addQueryItem(QStringLiteral("fieldManager"), options.fieldManager);
-    if (options.dryRun)
-        q.addQueryItem(QStringLiteral("dryRun"), dryRunAll());
-    return m_core->send("PUT", withQuery(path, q), toBody(object), "application/json");
+    return m_core->send("PUT", withQuery(path, writeQuery(options)), toBody(object),
+                        "application/json");
 }
 
 QFuture<Result<Json>> ApiClient::patch(const QString &path, PatchType type, const Json &body,

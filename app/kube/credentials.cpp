@@ -17,21 +17,6 @@ namespace kd::kube {
 
 namespace {
 
-Error failure(ErrorKind kind, QString message) {
-    Error e;
-    e.kind = kind;
-    e.message = std::move(message);
-    return e;
-}
-
-} // namespace
-
-namespace {
-
-QString quoted(const QString &s) {
-    return u'"' + s + u'"';
-}
-
 QString userPrefix(const RestConfig &config) {
     QString prefix =
         config.sourceFile.isEmpty() ? QString() : config.sourceFile + QStringLiteral(": ");
@@ -89,10 +74,10 @@ public:
         const QString what = QStringLiteral("tokenFile %1").arg(quoted(m_config.tokenFile));
         auto content = readCappedFile(m_config.tokenFile, kMaxCredentialFileBytes, what);
         if (!content)
-            return failure(ErrorKind::Credential, userPrefix(m_config) + content.error().message);
+            return makeError(ErrorKind::Credential, userPrefix(m_config) + content.error().message);
         auto token = tokenFromFileContent(*content, what);
         if (!token)
-            return failure(ErrorKind::Credential, userPrefix(m_config) + token.error().message);
+            return makeError(ErrorKind::Credential, userPrefix(m_config) + token.error().message);
         m_credential.bearerToken = *token;
         m_credential.generation = ++m_generation;
         registerSecrets(m_credential);
@@ -141,18 +126,19 @@ public:
         const auto decision =
             m_approvals ? m_approvals->decide(exec) : ExecApprovals::Decision::NeedsApproval;
         if (decision == ExecApprovals::Decision::NeedsApproval)
-            return failure(ErrorKind::ExecNotApproved,
-                           userPrefix(m_config) +
-                               QStringLiteral("exec plugin %1 needs your approval before Kubedeck "
-                                              "runs it")
-                                   .arg(quoted(exec.resolvedCommand)));
+            return makeError(
+                ErrorKind::ExecNotApproved,
+                userPrefix(m_config) +
+                    QStringLiteral("exec plugin %1 needs your approval before Kubedeck "
+                                   "runs it")
+                        .arg(quoted(exec.resolvedCommand)));
         if (decision == ExecApprovals::Decision::Denied)
-            return failure(ErrorKind::ExecNotApproved,
-                           userPrefix(m_config) +
-                               QStringLiteral("exec plugin %1 is not allowed by the exec plugin "
-                                              "policy (%2)")
-                                   .arg(quoted(exec.resolvedCommand),
-                                        ExecApprovals::policyName(m_approvals->policy())));
+            return makeError(ErrorKind::ExecNotApproved,
+                             userPrefix(m_config) +
+                                 QStringLiteral("exec plugin %1 is not allowed by the exec plugin "
+                                                "policy (%2)")
+                                     .arg(quoted(exec.resolvedCommand),
+                                          ExecApprovals::policyName(m_approvals->policy())));
         auto result = runExecPlugin(m_config, run);
         if (!result)
             return result.error();

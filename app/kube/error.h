@@ -40,6 +40,19 @@ struct Error {
     std::optional<int> retryAfterSeconds; // from Retry-After or details.retryAfterSeconds
 };
 
+// An Error of `kind` with a message (no HTTP answer involved).
+inline Error makeError(ErrorKind kind, QString message) {
+    Error e;
+    e.kind = kind;
+    e.message = std::move(message);
+    return e;
+}
+
+// `name` in double quotes, the way kubeconfig problems name entries: user "alice".
+inline QString quoted(const QString &name) {
+    return QLatin1Char('"') + name + QLatin1Char('"');
+}
+
 // A value or an Error. Minimal on purpose: std::expected is C++23.
 template<typename T> class Result {
 public:

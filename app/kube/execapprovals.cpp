@@ -18,17 +18,6 @@ namespace kd::kube {
 
 namespace {
 
-Error failure(ErrorKind kind, QString message) {
-    Error e;
-    e.kind = kind;
-    e.message = std::move(message);
-    return e;
-}
-
-} // namespace
-
-namespace {
-
 bool looksSecret(const QString &name) {
     const QString upper = name.toUpper();
     for (const char *word : {"TOKEN", "SECRET", "PASSWORD", "PASSWD", "KEY", "CREDENTIAL"})
@@ -49,9 +38,9 @@ std::optional<Error> writePrivate(const QString &path, const QByteArray &content
     const QByteArray tmp = target + ".tmp." + QByteArray::number(::getpid());
     int fd = ::open(tmp.constData(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0)
-        return failure(ErrorKind::Config,
-                       QStringLiteral("cannot write %1: %2")
-                           .arg(path, QString::fromLocal8Bit(std::strerror(errno))));
+        return makeError(ErrorKind::Config,
+                         QStringLiteral("cannot write %1: %2")
+                             .arg(path, QString::fromLocal8Bit(std::strerror(errno))));
     ::fchmod(fd, 0600);
     qsizetype done = 0;
     while (done < content.size()) {
@@ -62,9 +51,9 @@ std::optional<Error> writePrivate(const QString &path, const QByteArray &content
             const int err = errno;
             ::close(fd);
             ::unlink(tmp.constData());
-            return failure(ErrorKind::Config,
-                           QStringLiteral("cannot write %1: %2")
-                               .arg(path, QString::fromLocal8Bit(std::strerror(err))));
+            return makeError(ErrorKind::Config,
+                             QStringLiteral("cannot write %1: %2")
+                                 .arg(path, QString::fromLocal8Bit(std::strerror(err))));
         }
         done += n;
     }
@@ -73,9 +62,9 @@ std::optional<Error> writePrivate(const QString &path, const QByteArray &content
     if (::rename(tmp.constData(), target.constData()) != 0) {
         const int err = errno;
         ::unlink(tmp.constData());
-        return failure(ErrorKind::Config,
-                       QStringLiteral("cannot write %1: %2")
-                           .arg(path, QString::fromLocal8Bit(std::strerror(err))));
+        return makeError(ErrorKind::Config,
+                         QStringLiteral("cannot write %1: %2")
+                             .arg(path, QString::fromLocal8Bit(std::strerror(err))));
     }
     return std::nullopt;
 }
@@ -158,13 +147,13 @@ ExecApprovals::Decision ExecApprovals::decide(const ExecConfig &exec) const {
 std::optional<Error> ExecApprovals::approve(const ExecConfig &exec) {
     const QString path = absoluteCommand(exec);
     if (path.isEmpty())
-        return failure(ErrorKind::Config, QStringLiteral("cannot approve exec plugin %1: the "
-                                                         "executable was not found")
-                                              .arg(u'"' + exec.command + u'"'));
+        return makeError(ErrorKind::Config, QStringLiteral("cannot approve exec plugin %1: the "
+                                                           "executable was not found")
+                                                .arg(u'"' + exec.command + u'"'));
     QMutexLocker lock(&m_mutex);
     const QString hash = hashOf(path);
     if (hash.isEmpty())
-        return failure(
+        return makeError(
             ErrorKind::Config,
             QStringLiteral("cannot approve exec plugin \"%1\": the file cannot be read").arg(path));
     m_approved.insert(path, hash);

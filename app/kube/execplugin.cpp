@@ -18,23 +18,8 @@ namespace kd::kube {
 
 namespace {
 
-Error failure(ErrorKind kind, QString message) {
-    Error e;
-    e.kind = kind;
-    e.message = std::move(message);
-    return e;
-}
-
-} // namespace
-
-namespace {
-
 constexpr qsizetype kStderrKeepBytes = 16 * 1024;
 constexpr int kStderrLines = 5;
-
-QString quoted(const QString &s) {
-    return u'"' + s + u'"';
-}
 
 QString stderrTail(const QByteArray &err) {
     QStringList lines;
@@ -97,7 +82,7 @@ Result<Credential> runExecPlugin(const RestConfig &config, const ExecRunOptions 
             .arg(quoted(config.userName),
                  quoted(exec.resolvedCommand.isEmpty() ? exec.command : exec.resolvedCommand));
     auto fail = [&](const QString &problem) {
-        return failure(ErrorKind::Credential, redact(prefix + u' ' + problem));
+        return makeError(ErrorKind::Credential, redact(prefix + u' ' + problem));
     };
 
     if (exec.interactiveMode == u"Always")
@@ -111,7 +96,7 @@ Result<Credential> runExecPlugin(const RestConfig &config, const ExecRunOptions 
             message += QStringLiteral(". ") + exec.installHint.trimmed();
         QString where =
             config.sourceFile.isEmpty() ? QString() : config.sourceFile + QStringLiteral(": ");
-        return failure(
+        return makeError(
             ErrorKind::Credential,
             redact(where + QStringLiteral("user %1: ").arg(quoted(config.userName)) + message));
     }

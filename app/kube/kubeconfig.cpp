@@ -18,17 +18,6 @@ namespace kd::kube {
 
 namespace {
 
-Error failure(ErrorKind kind, QString message) {
-    Error e;
-    e.kind = kind;
-    e.message = std::move(message);
-    return e;
-}
-
-} // namespace
-
-namespace {
-
 QString stringField(const nlohmann::json &object, const char *key) {
     auto it = object.find(key);
     if (it == object.end() || it->is_null())
@@ -127,15 +116,15 @@ QList<KubeconfigContextInfo> Kubeconfig::contexts() const {
 Result<QByteArray> readCappedFile(const QString &path, qint64 maxBytes, const QString &what) {
     QFileInfo info(path);
     if (info.isDir())
-        return failure(ErrorKind::Config,
-                       QStringLiteral("cannot read %1: it is a directory").arg(what));
+        return makeError(ErrorKind::Config,
+                         QStringLiteral("cannot read %1: it is a directory").arg(what));
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
-        return failure(ErrorKind::Config,
-                       QStringLiteral("cannot read %1: %2").arg(what, file.errorString()));
+        return makeError(ErrorKind::Config,
+                         QStringLiteral("cannot read %1: %2").arg(what, file.errorString()));
     QByteArray data = file.read(maxBytes + 1);
     if (data.size() > maxBytes)
-        return failure(
+        return makeError(
             ErrorKind::Config,
             QStringLiteral("cannot read %1: it is larger than %2 bytes").arg(what).arg(maxBytes));
     return data;
@@ -144,18 +133,20 @@ Result<QByteArray> readCappedFile(const QString &path, qint64 maxBytes, const QS
 Result<QByteArray> tokenFromFileContent(const QByteArray &content, const QString &what) {
     const QByteArray token = content.trimmed();
     if (token.isEmpty())
-        return failure(ErrorKind::Credential, QStringLiteral("%1 is empty").arg(what));
+        return makeError(ErrorKind::Credential, QStringLiteral("%1 is empty").arg(what));
     if (token.contains("-----BEGIN") || token.contains("PRIVATE KEY"))
-        return failure(ErrorKind::Credential,
-                       QStringLiteral("%1 holds a private key or certificate, not a bearer token; "
-                                      "refusing to send it")
-                           .arg(what));
+        return makeError(
+            ErrorKind::Credential,
+            QStringLiteral("%1 holds a private key or certificate, not a bearer token; "
+                           "refusing to send it")
+                .arg(what));
     for (char c : token)
         if (c < 0x21 || c > 0x7e)
-            return failure(ErrorKind::Credential,
-                           QStringLiteral("%1 does not hold a bearer token (it has spaces, several "
-                                          "lines or non-printable characters); refusing to send it")
-                               .arg(what));
+            return makeError(
+                ErrorKind::Credential,
+                QStringLiteral("%1 does not hold a bearer token (it has spaces, several "
+                               "lines or non-printable characters); refusing to send it")
+                    .arg(what));
     return token;
 }
 

@@ -13,21 +13,6 @@ namespace kd::kube {
 
 namespace {
 
-Error failure(ErrorKind kind, QString message) {
-    Error e;
-    e.kind = kind;
-    e.message = std::move(message);
-    return e;
-}
-
-} // namespace
-
-namespace {
-
-QString quoted(const QString &s) {
-    return u'"' + s + u'"';
-}
-
 QString fromStd(const std::string &s) {
     return QString::fromStdString(s);
 }
@@ -237,10 +222,10 @@ Result<Kubeconfig> loadKubeconfig(const KubeconfigLoadOptions &options) {
         // An explicitly named file is the only source: missing or broken is an error.
         const QString file = QFileInfo(options.explicitPath).absoluteFilePath();
         if (!QFileInfo(file).isFile())
-            return failure(ErrorKind::Config,
-                           QStringLiteral("kubeconfig file %1 does not exist").arg(quoted(file)));
+            return makeError(ErrorKind::Config,
+                             QStringLiteral("kubeconfig file %1 does not exist").arg(quoted(file)));
         if (auto problem = builder.addFile(file))
-            return failure(ErrorKind::Config, *problem);
+            return makeError(ErrorKind::Config, *problem);
         return config;
     }
     if (options.kubeconfigEnv && !options.kubeconfigEnv->isEmpty()) {

@@ -11,24 +11,9 @@ namespace kd::kube {
 
 namespace {
 
-Error failure(ErrorKind kind, QString message) {
-    Error e;
-    e.kind = kind;
-    e.message = std::move(message);
-    return e;
-}
-
-} // namespace
-
-namespace {
-
 const QString kExecV1 = QStringLiteral("client.authentication.k8s.io/v1");
 const QString kExecV1beta1 = QStringLiteral("client.authentication.k8s.io/v1beta1");
 const std::string kExecExtension = "client.authentication.k8s.io/exec";
-
-QString quoted(const QString &s) {
-    return u'"' + s + u'"';
-}
 
 // Reads the fields of one entry and turns problems into errors that point at the entry.
 class EntryReader final {
@@ -54,9 +39,9 @@ public:
         QString where = m_entry.sourceFile;
         if (line > 0)
             where += u':' + QString::number(line);
-        return failure(kind,
-                       QStringLiteral("%1: %2 %3: %4")
-                           .arg(where, QString::fromLatin1(m_kind), quoted(m_entry.name), problem));
+        return makeError(
+            kind, QStringLiteral("%1: %2 %3: %4")
+                      .arg(where, QString::fromLatin1(m_kind), quoted(m_entry.name), problem));
     }
 
     const nlohmann::json *find(const nlohmann::json &object, const char *key) const {
@@ -406,7 +391,7 @@ Result<RestConfig> Kubeconfig::resolve(const QString &contextName) const {
     const QString fileList = m_files.isEmpty() ? QStringLiteral("no kubeconfig file was found")
                                                : m_files.join(QStringLiteral(", "));
     if (name.isEmpty())
-        return failure(
+        return makeError(
             ErrorKind::Config,
             m_contexts.isEmpty()
                 ? QStringLiteral("no contexts are defined (%1)").arg(fileList)
@@ -414,11 +399,11 @@ Result<RestConfig> Kubeconfig::resolve(const QString &contextName) const {
     const KubeconfigEntry *ctx = context(name);
     if (!ctx) {
         if (contextName.isEmpty())
-            return failure(ErrorKind::Config,
-                           QStringLiteral("%1: current-context %2 does not name a context in any "
-                                          "loaded kubeconfig file")
-                               .arg(m_currentContextSource, quoted(name)));
-        return failure(
+            return makeError(ErrorKind::Config,
+                             QStringLiteral("%1: current-context %2 does not name a context in any "
+                                            "loaded kubeconfig file")
+                                 .arg(m_currentContextSource, quoted(name)));
+        return makeError(
             ErrorKind::Config,
             QStringLiteral("context %1 is not defined in any loaded kubeconfig file (%2)")
                 .arg(quoted(name), fileList));

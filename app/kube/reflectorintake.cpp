@@ -29,13 +29,6 @@ void logIgnored(ReflectorShared &shared, const QString &what) {
 
 } // namespace
 
-Error makeError(ErrorKind kind, QString message) {
-    Error e;
-    e.kind = kind;
-    e.message = std::move(message);
-    return e;
-}
-
 void ReflectorShared::push(Delta delta) {
     const QString key = delta.object->namespaceName() + QLatin1Char('/') + delta.object->name();
     auto it = m_pendingIndex.constFind(key);

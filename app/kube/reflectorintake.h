@@ -82,8 +82,6 @@ ListPage parseListPage(Result<Json> result, const ResourceKind &kind, const QStr
 QString objectProblem(const Json &object, const ResourceKind &kind, const QString &ns,
                       bool kindRequired);
 
-Error makeError(ErrorKind kind, QString message);
-
 // 410, as HTTP status or as Status reason Expired / Gone.
 bool isExpired(const Error &error);
 

@@ -195,17 +195,19 @@ void ObjectActions::scaleTo(int replicas) {
     const int current = int(model::jsonInt(m_object->json(), {"spec", "replicas"}, 1));
     const QString what = describe();
     // Only if the count is still what the user saw: a concurrent change wins over a stale dialog.
-    kube::whenDone(
-        this,
-        kube::scale(*client, kind->kind, m_object->namespaceName(), m_object->name(), replicas,
-                    current),
-        [this, what, replicas](kube::Result<kube::Json> result) {
-            if (result)
-                emit message(tr("Scaled %1 to %2 replicas.").arg(what).arg(replicas), false);
-            else
-                emit message(tr("Could not scale %1: %2").arg(what, result.error().message), true);
-            emit finished(result.ok());
-        });
+    report(kube::scale(*client, kind->kind, m_object->namespaceName(), m_object->name(), replicas,
+                       current),
+           tr("Scaled %1 to %2 replicas.").arg(what).arg(replicas),
+           tr("Could not scale %1").arg(what));
+}
+
+void ObjectActions::report(QFuture<kube::Result<kube::Json>> write, const QString &done,
+                           const QString &failed) {
+    kube::whenDone(this, std::move(write), [this, done, failed](kube::Result<kube::Json> result) {
+        emit message(result ? done : failed + QStringLiteral(": ") + result.error().message,
+                     !result.ok());
+        emit finished(result.ok());
+    });
 }
 
 void ObjectActions::confirmRestart() {
@@ -224,16 +226,8 @@ void ObjectActions::restart() {
     if (!client || !m_object || !kind)
         return;
     const QString what = describe();
-    kube::whenDone(
-        this, kube::restart(*client, kind->kind, m_object->namespaceName(), m_object->name()),
-        [this, what](kube::Result<kube::Json> result) {
-            if (result)
-                emit message(tr("Restarted %1.").arg(what), false);
-            else
-                emit message(tr("Could not restart %1: %2").arg(what, result.error().message),
-                             true);
-            emit finished(result.ok());
-        });
+    report(kube::restart(*client, kind->kind, m_object->namespaceName(), m_object->name()),
+           tr("Restarted %1.").arg(what), tr("Could not restart %1").arg(what));
 }
 
 void ObjectActions::confirmRollback() {
@@ -285,15 +279,8 @@ void ObjectActions::remove() {
     if (!client || !m_object || !kind)
         return;
     const QString what = describe();
-    kube::whenDone(
-        this, kube::remove(*client, kind->kind, m_object->namespaceName(), m_object->name()),
-        [this, what](kube::Result<kube::Json> result) {
-            if (result)
-                emit message(tr("Deleted %1.").arg(what), false);
-            else
-                emit message(tr("Could not delete %1: %2").arg(what, result.error().message), true);
-            emit finished(result.ok());
-        });
+    report(kube::remove(*client, kind->kind, m_object->namespaceName(), m_object->name()),
+           tr("Deleted %1.").arg(what), tr("Could not delete %1").arg(what));
 }
 
 } // namespace kd::ui

@@ -3,7 +3,10 @@
 // revision, delete. Each action is enabled only when it applies to the kind and the user's RBAC
 // allows it; otherwise its tooltip says why. Results come back as messages where the user acted.
 
+#include "kube/error.h"
 #include "kube/kubeobject.h"
+
+#include <QFuture>
 
 #include <QHash>
 #include <QObject>
@@ -49,6 +52,9 @@ private:
     void confirmRollback();
     void confirmDelete();
     void updateEnabled();
+    // Says `done` or `failed: <why>` when the write finishes, and emits finished().
+    void report(QFuture<kube::Result<kube::Json>> write, const QString &done,
+                const QString &failed);
     // Asks (once, then cached) whether the user may `verb` `resource`/`subresource`.
     void checkPermission(QAction *action, const QString &verb, const QString &group,
                          const QString &resource, const QString &subresource);
