@@ -4,6 +4,7 @@
 #include "kube/execapprovals.h"
 #include "kube/execplugin.h"
 #include "kube/redact.h"
+#include "kubetesthelpers.h"
 
 #include "sandbox/certs.h"
 
@@ -18,13 +19,11 @@
 #include <thread>
 
 using namespace kd::kube;
+using kd::testing::errorText;
+using kd::testing::verifyNoSecret;
+using kd::testing::writeFile;
 
 namespace {
-
-// QVERIFY2 evaluates its message even when the check passes.
-template<typename T> QString errorText(const kd::kube::Result<T> &r) {
-    return r.ok() ? QString() : r.error().message;
-}
 
 const QString kPlugin = QStringLiteral(KD_SOURCE_DIR "/tests/unit/kube/data/plugin.sh");
 const QString kV1 = QStringLiteral("client.authentication.k8s.io/v1");
@@ -61,22 +60,12 @@ int countRuns(const QString &file) {
     return int(f.readAll().count('\n'));
 }
 
-void writeFile(const QString &path, const QByteArray &content) {
-    QFile f(path);
-    QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
-    QCOMPARE(f.write(content), content.size());
-}
-
 // 0 when the provider failed, so a failure shows as a mismatch instead of an exception.
 QByteArray tokenOf(const Result<Credential> &c) {
     return c.ok() ? c->bearerToken : QByteArray();
 }
 quint64 generationOf(const Result<Credential> &c) {
     return c.ok() ? c->generation : 0;
-}
-
-void verifyNoSecret(const QString &message) {
-    QVERIFY2(!message.contains(QLatin1String("s3cr3t")), qPrintable(message));
 }
 
 } // namespace

@@ -1,7 +1,7 @@
 // kubeconfig loading, merging and resolving (behaviour reference §1; hostile inputs §7 items 3-7
-// and 10), plus redaction of secrets in messages and log output.
+// and 10). Redaction has its own test (tst_redact).
 #include "kube/kubeconfig.h"
-#include "kube/redact.h"
+#include "kubetesthelpers.h"
 
 #include "sandbox/certs.h"
 
@@ -12,24 +12,15 @@
 #include <QTest>
 
 using namespace kd::kube;
+using kd::testing::errorText;
+using kd::testing::verifyNoSecret;
+using kd::testing::writeFile;
 
 namespace {
-
-// QVERIFY2 evaluates its message even when the check passes.
-template<typename T> QString errorText(const kd::kube::Result<T> &r) {
-    return r.ok() ? QString() : r.error().message;
-}
 
 const QByteArray kOpenSshKey = "-----BEGIN OPENSSH PRIVATE KEY-----\n"
                                "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ-SSH-SECRET-BODY\n"
                                "-----END OPENSSH PRIVATE KEY-----\n";
-
-void writeFile(const QString &path, const QByteArray &content) {
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile f(path);
-    QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
-    QCOMPARE(f.write(content), content.size());
-}
 
 int lineContaining(const QByteArray &text, const QByteArray &needle) {
     const QList<QByteArray> lines = text.split('\n');
@@ -37,13 +28,6 @@ int lineContaining(const QByteArray &text, const QByteArray &needle) {
         if (lines[i].contains(needle))
             return i + 1;
     return 0;
-}
-
-// Every secret-looking test value contains "s3cr3t"; none may reach a message.
-void verifyNoSecret(const QString &message) {
-    QVERIFY2(!message.contains(QLatin1String("s3cr3t")), qPrintable(message));
-    QVERIFY2(!message.contains(QLatin1String("SSH-SECRET-BODY")), qPrintable(message));
-    QVERIFY2(!message.contains(QLatin1String("PRIVATE KEY-----\n")), qPrintable(message));
 }
 
 KubeconfigLoadOptions onlyFile(const QString &path) {
@@ -628,50 +612,6 @@ private slots:
         QCOMPARE(contexts[1].cluster, QStringLiteral("lab"));
         QCOMPARE(contexts[1].user, QStringLiteral("tok"));
         QCOMPARE(contexts[4].server, QString());
-    }
-
-    // --- redaction -------------------------------------------------------------------------
-
-    void redactPatterns_data() {
-        QTest::addColumn<QString>("input");
-        QTest::addColumn<QString>("expected");
-        QTest::newRow("bearer header") << QStringLiteral("Authorization: Bearer abc.def-ghi")
-                                       << QStringLiteral("Authorization: Bearer [redacted]");
-        QTest::newRow("basic") << QStringLiteral("sent Basic Ym9iOnB3 to server")
-                               << QStringLiteral("sent Basic [redacted] to server");
-        QTest::newRow("yaml token") << QStringLiteral("token: abcdef\nserver: x")
-                                    << QStringLiteral("token: [redacted]\nserver: x");
-        QTest::newRow("json token") << QStringLiteral("{\"token\":\"abc\",\"kind\":\"x\"}")
-                                    << QStringLiteral("{\"token\":[redacted],\"kind\":\"x\"}");
-        QTest::newRow("pem key")
-            << QStringLiteral(
-                   "a -----BEGIN EC PRIVATE KEY-----\nMHcC\n-----END EC PRIVATE KEY----- b")
-            << QStringLiteral("a [redacted] b");
-        QTest::newRow("registered secret") << QStringLiteral("value registered-s3cr3t-42 here")
-                                           << QStringLiteral("value [redacted] here");
-        QTest::newRow("plain text") << QStringLiteral("nothing to hide in tokenFile \"/x\"")
-                                    << QStringLiteral("nothing to hide in tokenFile \"/x\"");
-    }
-    void redactPatterns() {
-        QFETCH(QString, input);
-        QFETCH(QString, expected);
-        Redactor::instance().addSecret("registered-s3cr3t-42");
-        Redactor::instance().addSecret("ab"); // too short to register
-        QCOMPARE(redact(input), expected);
-    }
-
-    void messageHandlerRedacts() {
-        static QStringList captured;
-        captured.clear();
-        auto previous = qInstallMessageHandler(
-            [](QtMsgType, const QMessageLogContext &, const QString &m) { captured.append(m); });
-        installRedactingMessageHandler();
-        Redactor::instance().addSecret("logged-s3cr3t-value");
-        qWarning("request failed with logged-s3cr3t-value");
-        qDebug("Authorization: Bearer xyz123");
-        qInstallMessageHandler(previous);
-        QCOMPARE(captured, (QStringList{QStringLiteral("request failed with [redacted]"),
-                                        QStringLiteral("Authorization: Bearer [redacted]")}));
     }
 };
 
