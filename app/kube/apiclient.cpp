@@ -19,6 +19,70 @@ QString prefixFor(const ResourceKind &kind) {
            encodeSegment(kind.version);
 }
 
+// SAX events of a list answer up to its "items": records metadata.continue, then stops.
+class ListHeadScanner final : public nlohmann::json_sax<nlohmann::json> {
+public:
+    bool reachedItems = false;
+    bool sawMetadata = false;
+    std::string continueToken;
+
+    bool null() override { return true; }
+    bool boolean(bool) override { return true; }
+    bool number_integer(number_integer_t) override { return true; }
+    bool number_unsigned(number_unsigned_t) override { return true; }
+    bool number_float(number_float_t, const string_t &) override { return true; }
+    bool binary(binary_t &) override { return true; }
+    bool string(string_t &value) override {
+        if (m_depth == 2 && m_inMetadata && m_key == "continue")
+            continueToken = value;
+        return true;
+    }
+    bool key(string_t &key) override {
+        if (m_depth == 1) {
+            if (key == "items") {
+                reachedItems = true;
+                return false; // what follows is the expensive part
+            }
+            m_topKey = key;
+        }
+        m_key = key;
+        return true;
+    }
+    bool start_object(std::size_t) override {
+        ++m_depth;
+        if (m_depth == 2 && m_topKey == "metadata") {
+            if (sawMetadata)
+                return false; // twice: leave it to the full parse
+            m_inMetadata = sawMetadata = true;
+        }
+        return true;
+    }
+    bool end_object() override {
+        if (m_depth == 2)
+            m_inMetadata = false;
+        --m_depth;
+        return true;
+    }
+    bool start_array(std::size_t) override {
+        ++m_depth;
+        return true;
+    }
+    bool end_array() override {
+        --m_depth;
+        return true;
+    }
+    bool parse_error(std::size_t, const std::string &,
+                     const nlohmann::detail::exception &) override {
+        return false;
+    }
+
+private:
+    int m_depth = 0;
+    bool m_inMetadata = false;
+    std::string m_topKey;
+    std::string m_key;
+};
+
 QString dryRunAll() {
     return QStringLiteral("All");
 }
@@ -95,6 +159,14 @@ QFuture<Result<Json>> ApiClient::get(const QString &path) {
     return m_core->send("GET", path);
 }
 
+std::optional<QString> scanListContinue(const QByteArray &body) {
+    ListHeadScanner scanner;
+    nlohmann::json::sax_parse(body.constBegin(), body.constEnd(), &scanner);
+    if (!scanner.reachedItems || !scanner.sawMetadata)
+        return std::nullopt;
+    return QString::fromStdString(scanner.continueToken);
+}
+
 QFuture<Result<Json>> ApiClient::list(const ResourceKind &kind, const QString &ns,
                                       const ListOptions &options) {
     QUrlQuery q;
@@ -113,7 +185,13 @@ QFuture<Result<Json>> ApiClient::list(const ResourceKind &kind, const QString &n
     }
     if (options.timeoutSeconds > 0)
         q.addQueryItem(QStringLiteral("timeoutSeconds"), QString::number(options.timeoutSeconds));
-    return m_core->send("GET", withQuery(collectionPath(kind, ns), q));
+    std::function<void(const QByteArray &)> peek;
+    if (options.onHead)
+        peek = [onHead = options.onHead](const QByteArray &body) {
+            if (std::optional<QString> next = scanListContinue(body))
+                onHead(*next);
+        };
+    return m_core->send("GET", withQuery(collectionPath(kind, ns), q), {}, {}, std::move(peek));
 }
 
 // fieldManager and dryRun of a create or update.

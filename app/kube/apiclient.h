@@ -51,7 +51,15 @@ struct ListOptions {
     QString resourceVersion;      // "" : most recent (quorum read)
     QString resourceVersionMatch; // "NotOlderThan" or "Exact"; only sent with resourceVersion
     int timeoutSeconds = 0;       // 0: not sent
+    // Called on a pool thread with the page's metadata.continue ("" on the last page) as soon
+    // as it is read, before the items are parsed, so that a caller can ask for the next page
+    // while this one is still being parsed. Not called when the metadata does not come first.
+    std::function<void(const QString &continueToken)> onHead;
 };
+
+// The metadata.continue of a list answer, read without parsing its items: "" when the
+// metadata has none, nullopt when the body is not a list object whose metadata precedes its items.
+std::optional<QString> scanListContinue(const QByteArray &body);
 
 struct WatchOptions {
     QString resourceVersion; // "" : start from the most recent state (synthetic ADDED events)

@@ -118,8 +118,10 @@ Error ClientCore::transferError(const HttpResponse &response) const {
 }
 
 QFuture<Result<Json>> ClientCore::send(const QByteArray &method, const QString &pathAndQuery,
-                                       const QByteArray &body, const QByteArray &contentType) {
+                                       const QByteArray &body, const QByteArray &contentType,
+                                       std::function<void(const QByteArray &)> peek) {
     auto op = std::make_shared<Operation>();
+    op->peek = std::move(peek);
     op->method = method;
     op->pathAndQuery = pathAndQuery;
     op->body = body;
@@ -195,6 +197,8 @@ void ClientCore::handleResponse(const std::shared_ptr<Operation> &op, quint64 ge
         finishOperation(op, Json());
         return;
     }
+    if (op->peek)
+        op->peek(response.body);
     Json json = Json::parse(response.body.constBegin(), response.body.constEnd(), nullptr,
                             /*allow_exceptions=*/false);
     if (json.is_discarded()) {

@@ -26,6 +26,7 @@ struct Operation {
     QByteArray body;
     QByteArray contentType; // empty: no body
     std::shared_ptr<JsonPromise> promise;
+    std::function<void(const QByteArray &body)> peek; // a successful body, before it is parsed
     int attempts = 0;
     bool refreshedCredential = false;
 };
@@ -71,7 +72,8 @@ public:
     QString serverName() const;
 
     QFuture<Result<Json>> send(const QByteArray &method, const QString &pathAndQuery,
-                               const QByteArray &body = {}, const QByteArray &contentType = {});
+                               const QByteArray &body = {}, const QByteArray &contentType = {},
+                               std::function<void(const QByteArray &)> peek = {});
     WatchHandlePtr watch(const QString &pathAndQuery, int idleTimeoutSeconds,
                          WatchCallbacks callbacks);
 

@@ -103,6 +103,8 @@ void Reflector::stop() {
     }
     cancelWatch();
     m_listItems.clear();
+    m_parsedPages.clear();
+    m_pageRequests.clear();
     setState(State::Idle);
 }
 
@@ -137,27 +139,41 @@ void Reflector::startList() {
     m_listRv.clear();
     m_continue.clear();
     m_pages = 0;
+    m_pageRequests.clear();
+    m_parsedPages.clear();
     if (m_stats.lists > 0)
         ++m_stats.relists;
     ++m_stats.lists;
     setState(State::Listing);
-    requestPage();
+    requestPage(QString());
 }
 
-void Reflector::requestPage() {
+void Reflector::requestPage(const QString &continueToken) {
+    const int index = int(m_pageRequests.size());
+    m_pageRequests.push_back(continueToken);
+    const quint64 generation = m_generation;
     ListOptions options;
     options.limit = m_options.pageSize;
-    options.continueToken = m_continue;
-    const quint64 generation = m_generation;
+    options.continueToken = continueToken;
+    options.onHead = [shared = m_shared, generation, index](const QString &next) {
+        if (next.isEmpty())
+            return;
+        std::lock_guard lock(shared->mutex);
+        if (Reflector *owner = shared->owner)
+            QMetaObject::invokeMethod(
+                owner,
+                [owner, generation, index, next] { owner->onPageHead(generation, index, next); },
+                Qt::QueuedConnection);
+    };
     // Parsing into objects runs on a pool thread (Launch::Async also when the answer is
     // already there). A watcher owned by this object brings the page here: unlike
     // QFuture::then(context), it is safe when this object goes away first.
     auto *watcher = new QFutureWatcher<ListPage>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation] {
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation, index] {
         watcher->deleteLater();
         if (generation != m_generation || !m_running || watcher->future().resultCount() == 0)
             return; // stopped or restarted meanwhile
-        onPage(watcher->future().takeResult());
+        onPage(index, watcher->future().takeResult());
     });
     watcher->setFuture(
         m_client->list(m_kind, m_namespace, options)
@@ -166,10 +182,40 @@ void Reflector::requestPage() {
             }));
 }
 
-void Reflector::onPage(ListPage page) {
+void Reflector::onPageHead(quint64 generation, int index, const QString &next) {
+    // Page `index` is still being parsed; let the server prepare the next one meanwhile.
+    if (generation != m_generation || !m_running || index + 1 != int(m_pageRequests.size()) ||
+        next == m_pageRequests.back() || index + 1 >= kMaxPages)
+        return; // stale, already asked, or a repeating token (takePage reports that)
+    ++m_stats.pagesAskedEarly;
+    requestPage(next);
+}
+
+void Reflector::onPage(int index, ListPage page) {
+    m_parsedPages.emplace(index, std::make_unique<ListPage>(std::move(page)));
+    while (!m_parsedPages.empty() && m_parsedPages.begin()->first == m_pages) {
+        std::unique_ptr<ListPage> next = std::move(m_parsedPages.begin()->second);
+        m_parsedPages.erase(m_parsedPages.begin());
+        if (!takePage(std::move(*next)))
+            return;
+    }
+}
+
+// False when the list ended, failed or restarted: later pages do not belong to it.
+bool Reflector::takePage(ListPage page) {
+    const quint64 generation = m_generation;
+    // A page asked for early used the token its predecessor's head showed; the parsed page
+    // must agree.
+    auto inconsistent = [this] {
+        onListError(makeError(
+            ErrorKind::Protocol,
+            QStringLiteral("The list of %1 sent two different continue tokens in one page")
+                .arg(m_kind.key())));
+        return false;
+    };
     if (page.error) {
         onListError(*page.error);
-        return;
+        return false;
     }
     ++m_stats.listPages;
     m_stats.ignoredLines += page.ignored;
@@ -188,17 +234,23 @@ void Reflector::onPage(ListPage page) {
                 ErrorKind::Protocol,
                 QStringLiteral("The list of %1 does not end: the server keeps sending pages")
                     .arg(m_kind.key())));
-            return;
+            return false;
         }
         m_continue = page.continueToken;
-        requestPage();
-        return;
+        if (m_pages == int(m_pageRequests.size()))
+            requestPage(m_continue); // not asked for early
+        else if (m_pageRequests[std::size_t(m_pages)] != m_continue)
+            return inconsistent();
+        return generation == m_generation;
+    }
+    if (m_pages < int(m_pageRequests.size())) {
+        return inconsistent();
     }
     if (m_listRv.isEmpty()) {
         onListError(makeError(ErrorKind::Protocol,
                               QStringLiteral("The list of %1 has no resourceVersion to watch from")
                                   .arg(m_kind.key())));
-        return;
+        return false;
     }
     m_expiredContinues = 0;
     m_continue.clear();
@@ -220,12 +272,13 @@ void Reflector::onPage(ListPage page) {
     ++m_stats.batches;
     emit batchReady(batch);
     if (!m_running)
-        return; // a receiver stopped us
+        return false; // a receiver stopped us
     const bool first = !m_synced;
     m_synced = true;
     startWatch();
     if (first)
         emit synced();
+    return false;
 }
 
 void Reflector::onListError(const Error &error) {

@@ -15,6 +15,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <memory>
 #include <optional>
 #include <random>
@@ -47,15 +48,16 @@ struct ReflectorOptions {
 };
 
 struct ReflectorStats {
-    int lists = 0;        // complete lists started (the first one and every relist)
-    int relists = 0;      // lists after the first
-    int listPages = 0;    // pages received
-    int watches = 0;      // watch requests started
-    int events = 0;       // ADDED, MODIFIED and DELETED events taken in
-    int bookmarks = 0;    // BOOKMARK events
-    int backoffs = 0;     // waits before a retry
-    int ignoredLines = 0; // unknown event types, wrong kinds, objects without name/version
-    int batches = 0;      // batches delivered
+    int lists = 0;           // complete lists started (the first one and every relist)
+    int relists = 0;         // lists after the first
+    int listPages = 0;       // pages received
+    int pagesAskedEarly = 0; // pages asked for while the page before was still being parsed
+    int watches = 0;         // watch requests started
+    int events = 0;          // ADDED, MODIFIED and DELETED events taken in
+    int bookmarks = 0;       // BOOKMARK events
+    int backoffs = 0;        // waits before a retry
+    int ignoredLines = 0;    // unknown event types, wrong kinds, objects without name/version
+    int batches = 0;         // batches delivered
 };
 
 class Reflector final : public QObject {
@@ -106,8 +108,10 @@ private:
     enum class Next { Relist, Rewatch };
 
     void startList();
-    void requestPage();
-    void onPage(detail::ListPage page);
+    void requestPage(const QString &continueToken);
+    void onPageHead(quint64 generation, int index, const QString &next);
+    void onPage(int index, detail::ListPage page);
+    bool takePage(detail::ListPage page);
     void onListError(const Error &error);
     void startWatch();
     void onWatchClosed(const std::shared_ptr<detail::WatchRun> &run, std::optional<Error> error);
@@ -130,12 +134,15 @@ private:
     int m_retryInMs = 0;
     quint64 m_generation = 0; // bumps on every list and stop: stale answers are dropped
 
-    // The list in progress.
+    // The list in progress. The next page is asked for as soon as a page's continue token is
+    // read, so pages may finish parsing out of order; they are taken in order.
     std::vector<ObjectPtr> m_listItems;
     QString m_listRv;
     QString m_continue;
-    int m_pages = 0;
-    int m_expiredContinues = 0; // in a row
+    int m_pages = 0;                     // pages taken
+    std::vector<QString> m_pageRequests; // the continue token each page was asked with
+    std::map<int, std::unique_ptr<detail::ListPage>> m_parsedPages; // waiting for an earlier page
+    int m_expiredContinues = 0;                                     // in a row
 
     // The watch.
     QString m_lastRv;

@@ -1,12 +1,14 @@
 #include "manifest/yamlemit.h"
 
+#include "manifest/yamljson.h"
+
 #include <yaml-cpp/yaml.h>
 
 namespace kd::manifest {
 
 namespace {
 
-void emit(YAML::Emitter &out, const nlohmann::json &v) {
+template<typename JsonT> void emit(YAML::Emitter &out, const JsonT &v) {
     switch (v.type()) {
     case nlohmann::json::value_t::object:
         if (v.empty()) {
@@ -30,20 +32,25 @@ void emit(YAML::Emitter &out, const nlohmann::json &v) {
             emit(out, item);
         out << YAML::EndSeq;
         return;
-    case nlohmann::json::value_t::string:
-        out << v.get_ref<const std::string &>();
+    case nlohmann::json::value_t::string: {
+        // "true", "1.0", "0x10" or "" unquoted would read back as another type.
+        const std::string &text = v.template get_ref<const std::string &>();
+        if (!resolvePlainScalar(text).is_string())
+            out << YAML::DoubleQuoted;
+        out << text;
         return;
+    }
     case nlohmann::json::value_t::boolean:
-        out << (v.get<bool>() ? "true" : "false");
+        out << (v.template get<bool>() ? "true" : "false");
         return;
     case nlohmann::json::value_t::null:
         out << YAML::Null;
         return;
     case nlohmann::json::value_t::number_integer:
-        out << v.get<long long>();
+        out << v.template get<long long>();
         return;
     case nlohmann::json::value_t::number_unsigned:
-        out << v.get<unsigned long long>();
+        out << v.template get<unsigned long long>();
         return;
     default:
         out << v.dump(); // floats as JSON prints them; binary never occurs in API objects
@@ -51,9 +58,7 @@ void emit(YAML::Emitter &out, const nlohmann::json &v) {
     }
 }
 
-} // namespace
-
-std::string toYaml(const nlohmann::json &value) {
+template<typename JsonT> std::string emitDocument(const JsonT &value) {
     YAML::Emitter out;
     out.SetIndent(2);
     out.SetSeqFormat(YAML::Block);
@@ -62,6 +67,16 @@ std::string toYaml(const nlohmann::json &value) {
     if (!text.empty() && text.back() != '\n')
         text += '\n';
     return text;
+}
+
+} // namespace
+
+std::string toYaml(const nlohmann::json &value) {
+    return emitDocument(value);
+}
+
+std::string toYaml(const nlohmann::ordered_json &value) {
+    return emitDocument(value);
 }
 
 } // namespace kd::manifest

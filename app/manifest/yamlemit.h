@@ -9,5 +9,6 @@
 namespace kd::manifest {
 
 std::string toYaml(const nlohmann::json &value);
+std::string toYaml(const nlohmann::ordered_json &value); // keeps the keys in the object's order
 
 } // namespace kd::manifest

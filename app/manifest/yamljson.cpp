@@ -11,6 +11,69 @@
 #include <stdexcept>
 
 namespace kd::manifest {
+
+nlohmann::json resolvePlainScalar(const std::string &s) {
+    static const std::set<std::string> nulls{"", "~", "null", "Null", "NULL"};
+    static const std::set<std::string> trues{"true", "True", "TRUE", "yes", "Yes", "YES",
+                                             "on",   "On",   "ON",   "y",   "Y"};
+    static const std::set<std::string> falses{"false", "False", "FALSE", "no", "No", "NO",
+                                              "off",   "Off",   "OFF",   "n",  "N"};
+    if (nulls.count(s))
+        return nullptr;
+    if (trues.count(s))
+        return true;
+    if (falses.count(s))
+        return false;
+    std::string t;
+    t.reserve(s.size());
+    for (char c : s)
+        if (c != '_')
+            t += c;
+    const char *b = t.data();
+    const char *e = t.data() + t.size();
+    bool neg = !t.empty() && (t[0] == '-' || t[0] == '+');
+    const char *digits = neg ? b + 1 : b;
+    if (digits < e) {
+        int base = 10;
+        if (e - digits > 2 && digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X')) {
+            base = 16;
+            digits += 2;
+        } else if (e - digits > 2 && digits[0] == '0' && (digits[1] == 'b' || digits[1] == 'B')) {
+            base = 2;
+            digits += 2;
+        } else if (e - digits > 2 && digits[0] == '0' && (digits[1] == 'o' || digits[1] == 'O')) {
+            base = 8;
+            digits += 2;
+        } else if (e - digits > 1 && digits[0] == '0') {
+            base = 8;
+        }
+        std::int64_t v = 0;
+        auto [p, ec] = std::from_chars(digits, e, v, base);
+        if (ec == std::errc() && p == e)
+            return (b[0] == '-') ? -v : v;
+        if (ec == std::errc::result_out_of_range && base == 10) {
+            std::uint64_t u = 0;
+            auto [p2, ec2] = std::from_chars(digits, e, u);
+            if (ec2 == std::errc() && p2 == e && b[0] != '-')
+                return u;
+        }
+    }
+    static const std::set<std::string> infs{".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"};
+    static const std::set<std::string> ninfs{"-.inf", "-.Inf", "-.INF"};
+    static const std::set<std::string> nans{".nan", ".NaN", ".NAN"};
+    if (infs.count(s) || ninfs.count(s) || nans.count(s))
+        return s; // JSON has no infinities; keep the text
+    bool looksFloat = !t.empty() && t.find_first_not_of("+-0123456789.eE") == std::string::npos &&
+                      t.find_first_of("0123456789") != std::string::npos &&
+                      (std::isdigit(static_cast<unsigned char>(t.back())) || t.back() == '.');
+    if (looksFloat) {
+        double d = 0;
+        auto [p, ec] = std::from_chars(b, e, d);
+        if (ec == std::errc() && p == e && std::isfinite(d))
+            return d;
+    }
+    return s;
+}
 namespace {
 
 using nlohmann::json;
@@ -319,74 +382,7 @@ private:
             return s; // quoted, or explicitly a string
         if (tag == "tag:yaml.org,2002:int" || tag == "tag:yaml.org,2002:float" || tag == "?" ||
             tag.empty())
-            return resolvePlain(s);
-        return s;
-    }
-
-    // Resolution of plain scalars as Kubernetes' YAML decoder (YAML 1.1 rules) does it.
-    static json resolvePlain(const std::string &s) {
-        static const std::set<std::string> nulls{"", "~", "null", "Null", "NULL"};
-        static const std::set<std::string> trues{"true", "True", "TRUE", "yes", "Yes", "YES",
-                                                 "on",   "On",   "ON",   "y",   "Y"};
-        static const std::set<std::string> falses{"false", "False", "FALSE", "no", "No", "NO",
-                                                  "off",   "Off",   "OFF",   "n",  "N"};
-        if (nulls.count(s))
-            return nullptr;
-        if (trues.count(s))
-            return true;
-        if (falses.count(s))
-            return false;
-        std::string t;
-        t.reserve(s.size());
-        for (char c : s)
-            if (c != '_')
-                t += c;
-        const char *b = t.data();
-        const char *e = t.data() + t.size();
-        bool neg = !t.empty() && (t[0] == '-' || t[0] == '+');
-        const char *digits = neg ? b + 1 : b;
-        if (digits < e) {
-            int base = 10;
-            if (e - digits > 2 && digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X')) {
-                base = 16;
-                digits += 2;
-            } else if (e - digits > 2 && digits[0] == '0' &&
-                       (digits[1] == 'b' || digits[1] == 'B')) {
-                base = 2;
-                digits += 2;
-            } else if (e - digits > 2 && digits[0] == '0' &&
-                       (digits[1] == 'o' || digits[1] == 'O')) {
-                base = 8;
-                digits += 2;
-            } else if (e - digits > 1 && digits[0] == '0') {
-                base = 8;
-            }
-            std::int64_t v = 0;
-            auto [p, ec] = std::from_chars(digits, e, v, base);
-            if (ec == std::errc() && p == e)
-                return (b[0] == '-') ? -v : v;
-            if (ec == std::errc::result_out_of_range && base == 10) {
-                std::uint64_t u = 0;
-                auto [p2, ec2] = std::from_chars(digits, e, u);
-                if (ec2 == std::errc() && p2 == e && b[0] != '-')
-                    return u;
-            }
-        }
-        static const std::set<std::string> infs{".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF"};
-        static const std::set<std::string> ninfs{"-.inf", "-.Inf", "-.INF"};
-        static const std::set<std::string> nans{".nan", ".NaN", ".NAN"};
-        if (infs.count(s) || ninfs.count(s) || nans.count(s))
-            return s; // JSON has no infinities; keep the text
-        bool looksFloat = !t.empty() &&
-                          t.find_first_not_of("+-0123456789.eE") == std::string::npos &&
-                          t.find_first_of("0123456789") != std::string::npos &&
-                          (std::isdigit(static_cast<unsigned char>(t.back())) || t.back() == '.');
-        if (looksFloat) {
-            double d = 0;
-            auto [p, ec] = std::from_chars(b, e, d);
-            if (ec == std::errc() && p == e && std::isfinite(d))
-                return d;
-        }
+            return resolvePlainScalar(s);
         return s;
     }
 

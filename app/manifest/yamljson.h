@@ -49,6 +49,10 @@ struct YamlParseResult {
 // the others are still returned.
 YamlParseResult parseYaml(std::string_view text, const YamlLimits &limits = {});
 
+// What a plain (unquoted) scalar means to Kubernetes' YAML decoder (YAML 1.1): null, a boolean
+// (yes/no/on/off too), an integer (0x, 0o, 0b, leading 0 octal, underscores), a float, or a string.
+nlohmann::json resolvePlainScalar(const std::string &text);
+
 // Parses exactly one document (e.g. a server-side apply body). Throws std::runtime_error
 // with a readable message when the text is not exactly one valid document.
 nlohmann::json parseSingleYamlDocument(std::string_view text, const YamlLimits &limits = {});

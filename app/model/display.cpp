@@ -243,7 +243,7 @@ QString joinStringMap(const Json &map) {
     if (!map.is_object())
         return {};
     QStringList parts;
-    for (auto it = map.begin(); it != map.end(); ++it) // nlohmann::json keeps keys sorted
+    for (auto it = map.begin(); it != map.end(); ++it) // the API server sends map keys sorted
         parts << QString::fromStdString(it.key()) + QLatin1Char('=') +
                      (it->is_string() ? QString::fromStdString(it->get_ref<const std::string &>())
                                       : QString::fromStdString(it->dump()));

@@ -108,25 +108,30 @@ ApiResponse ApiHandler::list(const ApiRequest &request, const RequestInfo &info)
     std::vector<ObjectPtr> all = store.listAfter(type, info.namespaceName, afterKey, 0, &more, &rv);
     if (listRv == 0)
         listRv = rv;
+    // A page costs O(limit), not O(remaining): unfiltered, the count after the page is known
+    // without looking; filtered, the API server omits remainingItemCount, so one match past the
+    // limit is enough to know there is more.
+    const bool filtered = !labels.empty() || !fields.empty();
     std::vector<ObjectPtr> items;
     std::size_t remaining = 0;
-    std::string lastKey;
     bool truncated = false;
-    for (ObjectPtr &o : all) {
-        if (!labels.matches(at(*o, {"metadata", "labels"})) || !fields.matches(*o))
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        ObjectPtr &o = all[i];
+        if (filtered && (!labels.matches(at(*o, {"metadata", "labels"})) || !fields.matches(*o)))
             continue;
         if (limit && items.size() == limit) {
             truncated = true;
-            ++remaining;
-            continue;
+            remaining = all.size() - i;
+            break;
         }
-        lastKey = namespaceOf(*o) + "/" + nameOf(*o);
         items.push_back(std::move(o));
     }
     Json meta{{"resourceVersion", std::to_string(listRv)}};
     if (truncated) {
+        const std::string lastKey = namespaceOf(*items.back()) + "/" + nameOf(*items.back());
         meta["continue"] = base64Encode(Json{{"rv", listRv}, {"start", lastKey}}.dump());
-        meta["remainingItemCount"] = remaining;
+        if (!filtered)
+            meta["remainingItemCount"] = remaining;
     }
     ApiResponse r;
     if (acceptsTable(request.accept)) {

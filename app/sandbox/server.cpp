@@ -15,6 +15,7 @@
 #include <stdexcept>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 namespace kd::sandbox {
 
@@ -79,6 +80,28 @@ void clientSubject(const httplib::Request &req, std::string &cn, std::vector<std
     X509_free(cert);
 }
 
+// kube-apiserver's response compression: gzip at the fastest level, only for bodies of 128 KiB
+// or more, only when the client accepts gzip; never for watch streams.
+constexpr std::size_t kGzipThreshold = 128 * 1024;
+constexpr const char *kAcceptsGzip = "Kubedeck-Sandbox-Accepts-Gzip";
+
+std::optional<std::string> gzipFast(const std::string &body) {
+    z_stream z{};
+    if (deflateInit2(&z, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+        return std::nullopt;
+    std::string out(deflateBound(&z, static_cast<uLong>(body.size())) + 32, '\0');
+    z.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(body.data()));
+    z.avail_in = static_cast<uInt>(body.size());
+    z.next_out = reinterpret_cast<Bytef *>(out.data());
+    z.avail_out = static_cast<uInt>(out.size());
+    const int rc = deflate(&z, Z_FINISH);
+    out.resize(z.total_out);
+    deflateEnd(&z);
+    if (rc != Z_STREAM_END)
+        return std::nullopt;
+    return out;
+}
+
 std::string yamlQuote(const std::string &s) {
     return "\"" + s + "\"";
 }
@@ -124,6 +147,20 @@ int ApiServer::start() {
     svr.set_read_timeout(30);
     svr.set_write_timeout(30);
 
+    // The HTTP library would compress every JSON answer itself, preferring brotli at a high
+    // level. Take the choice away from it (the request is the server's own, non-const object) and
+    // compress as kube-apiserver does, in serve().
+    svr.set_pre_routing_handler([](const httplib::Request &req, httplib::Response &) {
+        auto &headers = const_cast<httplib::Request &>(req).headers;
+        bool gzip = false;
+        for (auto [it, end] = headers.equal_range("Accept-Encoding"); it != end; ++it)
+            gzip = gzip || it->second.find("gzip") != std::string::npos;
+        headers.erase("Accept-Encoding");
+        if (gzip)
+            headers.emplace(kAcceptsGzip, "1");
+        return httplib::Server::HandlerResponse::Unhandled;
+    });
+
     auto serve = [this](const httplib::Request &req, httplib::Response &res) {
         ApiRequest r;
         r.method = req.method;
@@ -162,7 +199,14 @@ int ApiServer::start() {
                 });
             return;
         }
-        res.set_content(a.body, a.contentType.c_str());
+        if (a.body.size() >= kGzipThreshold && req.has_header(kAcceptsGzip)) {
+            if (std::optional<std::string> packed = gzipFast(a.body)) {
+                res.set_header("Content-Encoding", "gzip");
+                res.set_content(std::move(*packed), a.contentType.c_str());
+                return;
+            }
+        }
+        res.set_content(std::move(a.body), a.contentType.c_str());
     };
     svr.Get(".*", serve);
     svr.Post(".*", serve);

@@ -4,6 +4,7 @@
 //   connect_to_complete_store   time from connectToServer() to every kind's first list in the store
 //   cached_objects / cached_pods
 //   heap_bytes_per_cached_object  heap growth of the store and its reflectors / cached objects
+//   heap_bytes_per_cached_pod     the heap one cached pod object takes on its own
 //   peak_rss                    the process's peak resident memory (VmHWM)
 //   longest_event_loop_stall    the longest gap of a 5 ms timer while N pod changes arrive in 1 s
 // `--smoke` runs tiny sizes (for CTest).
@@ -177,6 +178,20 @@ int main(int argc, char **argv) {
     std::printf("pod_changes_sent %d count\n", sent.load());
     std::printf("longest_event_loop_stall %.1f ms\n", std::max(0.0, longestGapNs / 1e6 - 5.0));
     std::printf("peak_rss %.0f MB\n", statusMegabytes("VmHWM:"));
+
+    // One cached pod on its own: each rebuilt from its JSON, the heap that takes. Measured after
+    // peak_rss, which the copies would raise.
+    {
+        std::vector<std::unique_ptr<kube::KubeObject>> copies;
+        copies.reserve(podList.size());
+        const std::size_t heapBeforeCopies = heapInUse();
+        for (const auto &pod : podList)
+            copies.push_back(std::make_unique<kube::KubeObject>(pod->json()));
+        std::printf("heap_bytes_per_cached_pod %.0f bytes\n",
+                    double(heapInUse() - heapBeforeCopies) /
+                        double(std::max<std::size_t>(copies.size(), 1)));
+    }
+
     session.disconnectFromServer();
     sandbox.terminate();
     sandbox.waitForFinished(10'000);

@@ -173,6 +173,54 @@ private slots:
                  QStringLiteral("DeploymentList"));
     }
 
+    // Like kube-apiserver, the sandbox gzips answers of 128 KiB or more for clients that accept
+    // gzip, and nothing else: no brotli, however the client asks.
+    void compressesLikeTheApiServer_data() {
+        QTest::addColumn<QString>("offered");
+        QTest::addColumn<bool>("big");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("big, br and gzip") << "br, gzip, deflate" << true << "gzip";
+        QTest::newRow("big, gzip") << "gzip" << true << "gzip";
+        QTest::newRow("big, br only") << "br" << true << "";
+        QTest::newRow("big, nothing offered") << "" << true << "";
+        QTest::newRow("small, gzip") << "gzip" << false << "";
+    }
+    void compressesLikeTheApiServer() {
+        QFETCH(QString, offered);
+        QFETCH(bool, big);
+        QFETCH(QString, expected);
+        const std::string data(big ? 200 * 1024 : 10, 'x');
+        const Json cm = {{"apiVersion", "v1"},
+                         {"kind", "ConfigMap"},
+                         {"metadata", {{"name", "compress-me"}}},
+                         {"data", {{"blob", data}}}};
+        admin().Delete("/api/v1/namespaces/default/configmaps/compress-me");
+        auto created =
+            admin().Post("/api/v1/namespaces/default/configmaps", cm.dump(), "application/json");
+        QVERIFY(created);
+        QCOMPARE(created->status, 201);
+        httplib::Client c = admin();
+        c.set_decompress(false);
+        httplib::Headers h;
+        if (!offered.isEmpty())
+            h.emplace("Accept-Encoding", offered.toStdString());
+        auto r = c.Get("/api/v1/namespaces/default/configmaps/compress-me", h);
+        QVERIFY(r);
+        QCOMPARE(r->status, 200);
+        QCOMPARE(QString::fromStdString(r->get_header_value("Content-Encoding")), expected);
+        if (expected == QLatin1String("gzip")) {
+            QVERIFY(r->body.size() < data.size() / 10);
+            QCOMPARE(r->body.substr(0, 2), std::string("\x1f\x8b"));
+        } else {
+            QVERIFY(r->body.size() > data.size());
+        }
+        // A client that decompresses gets the object back whole.
+        auto plain = admin().Get("/api/v1/namespaces/default/configmaps/compress-me",
+                                 httplib::Headers{{"Accept-Encoding", "gzip"}});
+        QVERIFY(plain);
+        QCOMPARE(Json::parse(plain->body)["data"]["blob"].get<std::string>().size(), data.size());
+    }
+
     void watchDroppedAfterSeconds() {
         setFaults({{"dropWatchesAfterSeconds", 1}});
         Streamed s = stream("/api/v1/pods?watch=true");

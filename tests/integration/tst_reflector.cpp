@@ -165,6 +165,7 @@ private slots:
         QCOMPARE(synced.size(), 1);
         QVERIFY(h[0].hasSynced());
         QVERIFY2(h[0].stats().listPages > 2, "pods come in pages of three");
+        QCOMPARE(h[0].stats().pagesAskedEarly, h[0].stats().listPages - 1); // pipelined
         QCOMPARE(h[0].stats().lists, 1);
         QCOMPARE(h[0].stats().relists, 0);
         VERIFY_EQUAL(h, 10'000);

@@ -2,6 +2,7 @@
 // without name or resourceVersion, outside the namespace scope, or not objects at all are left
 // out (counted, never a crash); a page may hold nothing; pending watch changes of one object
 // collapse to the latest.
+#include "kube/apiclient.h"
 #include "kube/reflectorintake.h"
 
 #include <QTest>
@@ -112,6 +113,40 @@ private slots:
         QVERIFY(!page.error);
         QCOMPARE(int(page.objects.size()), 0);
         QCOMPARE(page.continueToken, QStringLiteral("x"));
+    }
+
+    // The next page's token is read from the head of a page, before its items are parsed.
+    void listHeadIsReadWithoutItems_data() {
+        QTest::addColumn<QByteArray>("json");
+        QTest::addColumn<bool>("known");
+        QTest::addColumn<QString>("token");
+        QTest::newRow("more pages")
+            << QByteArray(R"({"kind":"PodList","metadata":{"resourceVersion":"7",)"
+                          R"("continue":"abc","remainingItemCount":3},"items":[{}]})")
+            << true << "abc";
+        QTest::newRow("last page")
+            << QByteArray(R"({"metadata":{"resourceVersion":"7"},"items":[]})") << true << "";
+        QTest::newRow("items never parsed")
+            << QByteArray(R"({"metadata":{"continue":"x"},"items":[{"broken": )") << true << "x";
+        QTest::newRow("items first")
+            << QByteArray(R"({"items":[],"metadata":{"continue":"x"}})") << false << "";
+        QTest::newRow("no items") << QByteArray(R"({"metadata":{"continue":"x"}})") << false << "";
+        QTest::newRow("metadata twice")
+            << QByteArray(R"({"metadata":{"continue":"a"},"metadata":{"continue":"b"},"items":[]})")
+            << false << "";
+        QTest::newRow("nested continue ignored")
+            << QByteArray(R"({"metadata":{"x":{"continue":"no"}},"items":[]})") << true << "";
+        QTest::newRow("not json") << QByteArray("<html>") << false << "";
+        QTest::newRow("empty") << QByteArray() << false << "";
+    }
+    void listHeadIsReadWithoutItems() {
+        QFETCH(QByteArray, json);
+        QFETCH(bool, known);
+        QFETCH(QString, token);
+        const std::optional<QString> next = scanListContinue(json);
+        QCOMPARE(next.has_value(), known);
+        if (known)
+            QCOMPARE(*next, token);
     }
 
     void listPageErrors_data() {
