@@ -407,8 +407,9 @@ void MainWindow::askExecApproval(const QString &contextId, const QString &text) 
                        "this cluster. Run it only if you trust where this kubeconfig came from."),
                     QMessageBox::NoButton, this);
     box.setObjectName(QStringLiteral("execApprovalBox"));
-    box.setDetailedText(text);
-    box.setInformativeText(text.section(QLatin1Char('\n'), 0, 2));
+    // The command, its arguments and environment in full (the first line repeats the warning).
+    box.setInformativeText(text.section(QLatin1Char('\n'), 1));
+    box.setTextInteractionFlags(Qt::TextSelectableByMouse);
     QPushButton *run = box.addButton(tr("Run and remember"), QMessageBox::AcceptRole);
     box.addButton(tr("Don't run"), QMessageBox::RejectRole);
     box.exec();

@@ -1,6 +1,7 @@
 // The main window against the built-in sandbox, offscreen: connect and browse, scale through the
 // dialog and watch the pods follow, the HPA warning, the read-only viewer, and a bad kubeconfig.
 // Saves screenshots of each view to build/<preset>/screenshots/.
+#include "modal.h"
 #include "model/objectstore.h"
 #include "sandbox/cluster.h"
 #include "sandbox/resources.h"
@@ -48,15 +49,6 @@ int storedPodsOf(Connection *c, const QString &ns, const QString &app) {
     return n;
 }
 
-// Runs `act` on the modal dialog that `trigger` opens.
-template<typename Act> void onNextDialog(Act act) {
-    QTimer::singleShot(0, qApp, [act] {
-        for (int i = 0; i < 200 && !QApplication::activeModalWidget(); ++i)
-            QTest::qWait(10);
-        act(QApplication::activeModalWidget());
-    });
-}
-
 std::unique_ptr<MainWindow> openWindow(MainWindow::StartOptions options) {
     auto window = std::make_unique<MainWindow>(options);
     window->resize(1500, 900);
@@ -102,7 +94,7 @@ private slots:
         QCOMPARE(before, 4);
         QSignalSpy done(window->actions(), &kd::ui::ObjectActions::finished);
         bool sawDialog = false;
-        onNextDialog([&sawDialog](QWidget *dialog) {
+        kd::testing::onNextModal(window.get(), [&sawDialog](QWidget *dialog) {
             auto *spin =
                 dialog ? dialog->findChild<QSpinBox *>(QStringLiteral("replicasSpin")) : nullptr;
             sawDialog = spin && !dialog->findChild<QLabel *>(QStringLiteral("hpaWarning"));
@@ -141,7 +133,7 @@ private slots:
         QTRY_VERIFY(window->actions()->scaleAction()->isEnabled());
         const int churn = sandboxReplicas(c, "ml-serving", "churn-predictor");
         QString hpaText;
-        onNextDialog([&hpaText](QWidget *dialog) {
+        kd::testing::onNextModal(window.get(), [&hpaText](QWidget *dialog) {
             if (auto *w =
                     dialog ? dialog->findChild<QLabel *>(QStringLiteral("hpaWarning")) : nullptr)
                 hpaText = w->text();
