@@ -180,6 +180,8 @@ void MainWindow::buildUi() {
     m_table->verticalHeader()->setDefaultSectionSize(22);
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setContextMenuPolicy(Qt::ActionsContextMenu);
+    connect(m_proxy, &QAbstractItemModel::rowsInserted, this, &MainWindow::fitColumns);
+    connect(m_proxy, &QAbstractItemModel::modelReset, this, &MainWindow::fitColumns);
     for (QAction *a : m_actions->actions())
         m_table->addAction(a);
     middleLayout->addWidget(m_filter);
@@ -340,9 +342,22 @@ void MainWindow::onKindSelected() {
     if (key.isEmpty())
         return;
     m_tableModel->setKind(key);
-    m_table->resizeColumnsToContents();
+    m_columnsFitted = false;
+    fitColumns();
     m_details->clearObject();
     m_actions->setSelection(key, nullptr);
+}
+
+void MainWindow::fitColumns() {
+    if (m_columnsFitted || m_proxy->rowCount() == 0)
+        return;
+    m_columnsFitted = true;
+    m_table->resizeColumnsToContents();
+    // A long label or message must not push every other column out of sight.
+    constexpr int kWidest = 420;
+    for (int c = 0; c < m_proxy->columnCount(); ++c)
+        if (m_table->columnWidth(c) > kWidest)
+            m_table->setColumnWidth(c, kWidest);
 }
 
 QString MainWindow::selectedKindKey() const {

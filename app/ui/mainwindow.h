@@ -67,6 +67,8 @@ private:
     void onConnectionState();
     void onNamespacePicked(int index);
     void onKindSelected();
+    // Once per kind, when its first rows are there: columns as wide as their contents.
+    void fitColumns();
     void onObjectSelected();
     void refreshNamespaces();
     void refreshDetails();
@@ -91,6 +93,7 @@ private:
     QSplitter *m_splitter = nullptr;
     bool m_restoringNamespace = false;
     bool m_connectedOnce = false;
+    bool m_columnsFitted = false;
 };
 
 } // namespace kd::ui

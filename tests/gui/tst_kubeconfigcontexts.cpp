@@ -1,7 +1,8 @@
-// The exec credential plugin approval, offscreen against a sandbox: a kubeconfig whose user runs
-// a plugin shows the absolute command, arguments and environment (secrets masked) and asks;
-// "Don't run" runs nothing and says why; "Run and remember" runs it and connects; a new window
-// connects without asking again. Saves a screenshot of the question.
+// Kubeconfig contexts in the main window, offscreen against a sandbox. An exec credential plugin
+// shows the absolute command, arguments and environment (secrets masked) and asks; "Don't run"
+// runs nothing and says why; "Run and remember" runs it and connects; a new window connects
+// without asking again; a changed plugin is asked about again. A context with
+// insecure-skip-tls-verify connects and is flagged insecure. Saves screenshots.
 #include "modal.h"
 #include "sandboxfixture.h"
 #include "screenshots.h"
@@ -9,6 +10,7 @@
 #include "ui/mainwindow.h"
 
 #include <QApplication>
+#include <QComboBox>
 #include <QFile>
 #include <QLabel>
 #include <QMessageBox>
@@ -54,7 +56,7 @@ struct Answerer : QObject {
 
 } // namespace
 
-class TestExecApproval : public QObject {
+class TestKubeconfigContexts : public QObject {
     Q_OBJECT
 
 private:
@@ -64,10 +66,10 @@ private:
     QString m_marker; // the plugin creates it when it runs
     QString m_kubeconfig;
 
-    std::unique_ptr<MainWindow> openWindow() {
+    std::unique_ptr<MainWindow> openWindow(const QString &context = QStringLiteral("gpu-prod")) {
         MainWindow::StartOptions options;
         options.kubeconfigPath = m_kubeconfig;
-        options.context = QStringLiteral("gpu-prod");
+        options.context = context;
         auto window = std::make_unique<MainWindow>(options);
         window->resize(1200, 800);
         window->show();
@@ -97,10 +99,15 @@ private slots:
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write("apiVersion: v1\nkind: Config\ncurrent-context: gpu-prod\n"
                 "clusters:\n- name: gpu\n  cluster:\n    server: " +
+                QByteArray::fromStdString(server.url()) + "\n    certificate-authority-data: " +
+                ca + "\n- name: gpu-insecure\n  cluster:\n    server: " +
                 QByteArray::fromStdString(server.url()) +
-                "\n    certificate-authority-data: " + ca +
-                "\ncontexts:\n- name: gpu-prod\n  context: {cluster: gpu, user: sso}\n"
-                "users:\n- name: sso\n  user:\n    exec:\n"
+                "\n    insecure-skip-tls-verify: true\n"
+                "contexts:\n- name: gpu-prod\n  context: {cluster: gpu, user: sso}\n"
+                "- name: lab-insecure\n  context: {cluster: gpu-insecure, user: admin}\n"
+                "users:\n- name: admin\n  user: {token: " +
+                QByteArray::fromStdString(server.credentials().adminToken) +
+                "}\n- name: sso\n  user:\n    exec:\n"
                 "      apiVersion: client.authentication.k8s.io/v1\n"
                 "      command: " +
                 m_plugin.toUtf8() +
@@ -157,6 +164,26 @@ private slots:
         QVERIFY(QFile::exists(m_marker));
     }
 
+    void insecureContextIsFlagged() {
+        auto window = openWindow(QStringLiteral("lab-insecure"));
+        QTRY_COMPARE_WITH_TIMEOUT(window->connection()->state(), Connection::State::Connected,
+                                  kTimeoutMs);
+        QVERIFY(window->connection()->insecure());
+        auto *state = window->findChild<QLabel *>(QStringLiteral("stateLabel"));
+        QVERIFY(state);
+        QVERIFY2(state->text().contains(QLatin1String("TLS verification off")),
+                 qPrintable(state->text()));
+        auto *contexts = window->findChild<QComboBox *>(QStringLiteral("contextBox"));
+        QVERIFY(contexts);
+        const int index = contexts->findData(QStringLiteral("kubeconfig:lab-insecure"));
+        QVERIFY(index >= 0);
+        QVERIFY2(contexts->itemText(index).contains(QLatin1String("insecure")),
+                 qPrintable(contexts->itemText(index)));
+        QVERIFY(!contexts->itemText(contexts->findData(QStringLiteral("kubeconfig:gpu-prod")))
+                     .contains(QLatin1String("insecure")));
+        QVERIFY(kd::testing::saveScreenshot(window.get(), QStringLiteral("main-insecure")));
+    }
+
     // A changed plugin (same path, new content) is a new program: asked again.
     void changedPluginIsAskedAgain() {
         QFile f(m_plugin);
@@ -174,5 +201,5 @@ private slots:
     }
 };
 
-QTEST_MAIN(TestExecApproval)
-#include "tst_execapproval.moc"
+QTEST_MAIN(TestKubeconfigContexts)
+#include "tst_kubeconfigcontexts.moc"
