@@ -174,7 +174,7 @@ void takeWatchEvent(const std::shared_ptr<ReflectorShared> &shared,
         return;
     }
     case Type::Error: {
-        Error error = errorFromStatus(event.object);
+        Error error = errorFromStatus(nlohmann::json(event.object));
         std::lock_guard lock(shared->mutex);
         if (run->ended)
             return;

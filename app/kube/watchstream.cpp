@@ -83,7 +83,7 @@ bool WatchState::deliverLine(const QByteArray &line) {
     event.object = std::move(*object);
     std::optional<Error> ends;
     if (event.type == WatchEvent::Type::Error)
-        ends = errorFromStatus(event.object, 0);
+        ends = errorFromStatus(nlohmann::json(event.object), 0);
 
     std::lock_guard lock(deliveryMutex);
     if (cancelFlag->load() || closed.load())

@@ -7,11 +7,12 @@
 
 namespace kd::semantics {
 
-// obj[a][b]... or a null value when any step is missing or not an object.
-inline const nlohmann::json &jsonAt(const nlohmann::json &obj,
-                                    std::initializer_list<const char *> path) {
-    static const nlohmann::json null;
-    const nlohmann::json *cur = &obj;
+// obj[a][b]... or a null value when any step is missing or not an object. For any nlohmann JSON
+// type (the client caches nlohmann::ordered_json): a reference into `obj`, never into a copy.
+template<typename JsonT>
+const JsonT &jsonAt(const JsonT &obj, std::initializer_list<const char *> path) {
+    static const JsonT null;
+    const JsonT *cur = &obj;
     for (const char *key : path) {
         if (!cur->is_object())
             return null;

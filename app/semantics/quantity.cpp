@@ -139,12 +139,15 @@ std::optional<std::int64_t> parseMilli(std::string_view q) {
     return negative ? -result : result;
 }
 
-std::optional<std::int64_t> parseMilli(const nlohmann::json &v) {
+namespace {
+
+template<typename JsonT> std::optional<std::int64_t> parseJsonMilli(const JsonT &v) {
     if (v.is_string())
-        return parseMilli(std::string_view(v.get_ref<const std::string &>()));
+        return parseMilli(std::string_view(v.template get_ref<const std::string &>()));
     if (v.is_number_integer()) {
-        const auto units = v.is_number_unsigned() ? static_cast<Wide>(v.get<std::uint64_t>())
-                                                  : static_cast<Wide>(v.get<std::int64_t>());
+        const auto units = v.is_number_unsigned()
+                               ? static_cast<Wide>(v.template get<std::uint64_t>())
+                               : static_cast<Wide>(v.template get<std::int64_t>());
         const Wide milli = units * 1000;
         if (milli > kInt64Max || milli < -kInt64Max)
             return std::nullopt;
@@ -154,13 +157,24 @@ std::optional<std::int64_t> parseMilli(const nlohmann::json &v) {
         // The shortest text that round-trips is what the user wrote ("0.1", not
         // 0.1000000000000000055).
         std::array<char, 64> buf{};
-        const auto res = std::to_chars(buf.data(), buf.data() + buf.size(), v.get<double>());
+        const auto res =
+            std::to_chars(buf.data(), buf.data() + buf.size(), v.template get<double>());
         if (res.ec != std::errc())
             return std::nullopt;
         return parseMilli(
             std::string_view(buf.data(), static_cast<std::size_t>(res.ptr - buf.data())));
     }
     return std::nullopt;
+}
+
+} // namespace
+
+std::optional<std::int64_t> parseMilli(const nlohmann::json &v) {
+    return parseJsonMilli(v);
+}
+
+std::optional<std::int64_t> parseMilli(const nlohmann::ordered_json &v) {
+    return parseJsonMilli(v);
 }
 
 std::string formatMilli(std::int64_t milli) {

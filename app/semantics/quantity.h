@@ -17,6 +17,7 @@ namespace kd::semantics {
 std::optional<std::int64_t> parseMilli(std::string_view q);
 // Accepts a JSON string (parsed as above) or a JSON number (taken as plain units).
 std::optional<std::int64_t> parseMilli(const nlohmann::json &v);
+std::optional<std::int64_t> parseMilli(const nlohmann::ordered_json &v);
 // Without these, a std::string or a literal would be ambiguous between the two above.
 inline std::optional<std::int64_t> parseMilli(const std::string &q) {
     return parseMilli(std::string_view(q));

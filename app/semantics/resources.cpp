@@ -10,23 +10,23 @@ namespace kd::semantics {
 
 namespace {
 
-const nlohmann::json &field(const nlohmann::json &obj, const char *key) {
-    static const nlohmann::json null;
+template<typename JsonT> const JsonT &field(const JsonT &obj, const char *key) {
+    static const JsonT null;
     if (!obj.is_object())
         return null;
     auto it = obj.find(key);
     return it == obj.end() ? null : *it;
 }
 
-const nlohmann::json &containersOf(const nlohmann::json &spec, const char *key) {
-    static const nlohmann::json empty = nlohmann::json::array();
-    const nlohmann::json &list = field(spec, key);
+template<typename JsonT> const JsonT &containersOf(const JsonT &spec, const char *key) {
+    static const JsonT empty = JsonT::array();
+    const JsonT &list = field(spec, key);
     return list.is_array() ? list : empty;
 }
 
-bool isSidecar(const nlohmann::json &initContainer) {
-    const nlohmann::json &policy = field(initContainer, "restartPolicy");
-    return policy.is_string() && policy.get_ref<const std::string &>() == "Always";
+template<typename JsonT> bool isSidecar(const JsonT &initContainer) {
+    const JsonT &policy = field(initContainer, "restartPolicy");
+    return policy.is_string() && policy.template get_ref<const std::string &>() == "Always";
 }
 
 // Upstream's GetNonzeroRequests: a container that asks for no CPU or memory is scored as if it
@@ -41,14 +41,14 @@ ResourceList nonZero(const ResourceList &requests) {
 }
 
 // The arithmetic of upstream's resourcehelper.PodRequests, over a per-container request function.
-template<typename PerContainer>
-ResourceList combine(const nlohmann::json &spec, PerContainer perContainer) {
+template<typename JsonT, typename PerContainer>
+ResourceList combine(const JsonT &spec, PerContainer perContainer) {
     ResourceList apps;
-    for (const nlohmann::json &c : containersOf(spec, "containers"))
+    for (const JsonT &c : containersOf(spec, "containers"))
         addResources(apps, perContainer(c));
     ResourceList sidecars; // restartable init containers started so far
     ResourceList initPeak;
-    for (const nlohmann::json &c : containersOf(spec, "initContainers")) {
+    for (const JsonT &c : containersOf(spec, "initContainers")) {
         ResourceList own = perContainer(c);
         if (isSidecar(c)) {
             // A sidecar keeps running next to the app containers and every later init container.
@@ -65,7 +65,7 @@ ResourceList combine(const nlohmann::json &spec, PerContainer perContainer) {
 
 } // namespace
 
-ResourceList parseResourceList(const nlohmann::json &quantities) {
+template<typename JsonT> ResourceList parseResourceList(const JsonT &quantities) {
     ResourceList out;
     if (!quantities.is_object())
         return out;
@@ -75,43 +75,55 @@ ResourceList parseResourceList(const nlohmann::json &quantities) {
     return out;
 }
 
-ResourceList containerRequests(const nlohmann::json &container) {
-    const nlohmann::json &resources = field(container, "resources");
+template<typename JsonT> ResourceList containerRequests(const JsonT &container) {
+    const JsonT &resources = field(container, "resources");
     ResourceList requests = parseResourceList(field(resources, "requests"));
     for (const auto &[name, limit] : parseResourceList(field(resources, "limits")))
         requests.emplace(name, limit); // only where no request was given
     return requests;
 }
 
-ResourceList podSpecRequests(const nlohmann::json &podSpec) {
-    ResourceList total = combine(podSpec, containerRequests);
+template<typename JsonT> ResourceList podSpecRequests(const JsonT &podSpec) {
+    ResourceList total = combine(podSpec, [](const JsonT &c) { return containerRequests(c); });
     addResources(total, parseResourceList(field(podSpec, "overhead")));
     total[kPodsResource] = kOnePod;
     return total;
 }
 
-ResourceList podSpecNonZeroRequests(const nlohmann::json &podSpec) {
+template<typename JsonT> ResourceList podSpecNonZeroRequests(const JsonT &podSpec) {
     ResourceList total =
-        combine(podSpec, [](const nlohmann::json &c) { return nonZero(containerRequests(c)); });
+        combine(podSpec, [](const JsonT &c) { return nonZero(containerRequests(c)); });
     ResourceList overhead = parseResourceList(field(podSpec, "overhead"));
     for (const char *r : {"cpu", "memory"})
         total[r] += amountOf(overhead, r);
     return total;
 }
 
-bool isTerminatedPod(const nlohmann::json &pod) {
-    const nlohmann::json &phase = field(field(pod, "status"), "phase");
+template<typename JsonT> bool isTerminatedPod(const JsonT &pod) {
+    const JsonT &phase = field(field(pod, "status"), "phase");
     if (!phase.is_string())
         return false;
-    const auto &p = phase.get_ref<const std::string &>();
+    const auto &p = phase.template get_ref<const std::string &>();
     return p == "Succeeded" || p == "Failed";
 }
 
-ResourceList podRequests(const nlohmann::json &pod) {
+template<typename JsonT> ResourceList podRequests(const JsonT &pod) {
     if (isTerminatedPod(pod))
         return {};
     return podSpecRequests(field(pod, "spec"));
 }
+
+// Both JSON types: the sandbox's sorted objects and the client's ordered ones.
+#define KD_RESOURCES_FOR(JsonT)                                                                    \
+    template ResourceList parseResourceList<JsonT>(const JsonT &);                                 \
+    template ResourceList containerRequests<JsonT>(const JsonT &);                                 \
+    template ResourceList podSpecRequests<JsonT>(const JsonT &);                                   \
+    template ResourceList podSpecNonZeroRequests<JsonT>(const JsonT &);                            \
+    template bool isTerminatedPod<JsonT>(const JsonT &);                                           \
+    template ResourceList podRequests<JsonT>(const JsonT &);
+KD_RESOURCES_FOR(nlohmann::json)
+KD_RESOURCES_FOR(nlohmann::ordered_json)
+#undef KD_RESOURCES_FOR
 
 bool isGpuResource(std::string_view name) {
     return name == "nvidia.com/gpu" || name == "amd.com/gpu" || name.starts_with("nvidia.com/mig-");

@@ -25,25 +25,28 @@ inline constexpr std::int64_t kOnePod = 1000;
 inline constexpr std::int64_t kDefaultMilliCpuRequest = 100;
 inline constexpr std::int64_t kDefaultMemoryRequestMilli = 200LL * 1024 * 1024 * 1000;
 
+// The functions over JSON take nlohmann::json (the sandbox) and nlohmann::ordered_json (objects
+// the client caches); both are instantiated in resources.cpp.
+
 // A JSON object of quantities ({"cpu": "500m", "memory": "1Gi"}); entries that do not parse are
 // left out (validation reports them, scheduling must not crash on them).
-ResourceList parseResourceList(const nlohmann::json &quantities);
+template<typename JsonT> ResourceList parseResourceList(const JsonT &quantities);
 
 // What a container requests after API defaulting: a resource with a limit but no request
 // requests its limit.
-ResourceList containerRequests(const nlohmann::json &container);
+template<typename JsonT> ResourceList containerRequests(const JsonT &container);
 
 // What a pod spec asks a node for: per resource the larger of the biggest init container
 // (restartable "sidecar" init containers keep running and add to everything after them) and the
 // sum of the app containers plus sidecars, then the pod overhead; plus "pods" = one pod.
-ResourceList podSpecRequests(const nlohmann::json &podSpec);
+template<typename JsonT> ResourceList podSpecRequests(const JsonT &podSpec);
 // Same, with upstream's non-zero defaults for CPU and memory applied per container; only "cpu"
 // and "memory" are returned. The least-allocated score uses these, as upstream does.
-ResourceList podSpecNonZeroRequests(const nlohmann::json &podSpec);
+template<typename JsonT> ResourceList podSpecNonZeroRequests(const JsonT &podSpec);
 
 // A pod's effective requests; a terminated pod (phase Succeeded or Failed) requests nothing.
-ResourceList podRequests(const nlohmann::json &pod);
-bool isTerminatedPod(const nlohmann::json &pod);
+template<typename JsonT> ResourceList podRequests(const JsonT &pod);
+template<typename JsonT> bool isTerminatedPod(const JsonT &pod);
 
 // GPUs and MIG slices: never overcommitted, whole units only.
 bool isGpuResource(std::string_view name);
