@@ -81,10 +81,6 @@ bool labelSelectorSelects(const Json &selector, const Json &labels) {
     return true;
 }
 
-QString str(const Json &object, std::initializer_list<const char *> path) {
-    return jsonString(object, path);
-}
-
 // Why a pod is not running yet: the scheduler's message while unscheduled, else the first
 // waiting container's reason.
 QString pendingReason(const Json &pod) {
@@ -111,7 +107,7 @@ public:
     Topology build() {
         for (const ObjectPtr &n : m_store.list(kNodes))
             m_gpuProductOfNode.insert(
-                n->name(), str(n->json(), {"metadata", "labels", "nvidia.com/gpu.product"}));
+                n->name(), jsonString(n->json(), {"metadata", "labels", "nvidia.com/gpu.product"}));
         addWorkloads(kDeployments, Kind::Deployment);
         addWorkloads(kStatefulSets, Kind::StatefulSet);
         addServices();
@@ -189,13 +185,13 @@ private:
     }
 
     void addReplicaSets(const ObjectPtr &deployment, const QString &deploymentId) {
-        const QString revision = str(
+        const QString revision = jsonString(
             deployment->json(), {"metadata", "annotations", "deployment.kubernetes.io/revision"});
         for (const ObjectPtr &rs : m_store.ownedBy(deployment->uid())) {
             if (rs->kind() != QLatin1String("ReplicaSet"))
                 continue;
-            const QString rsRevision =
-                str(rs->json(), {"metadata", "annotations", "deployment.kubernetes.io/revision"});
+            const QString rsRevision = jsonString(
+                rs->json(), {"metadata", "annotations", "deployment.kubernetes.io/revision"});
             const bool current = !revision.isEmpty() && rsRevision == revision;
             const int desired = int(jsonInt(rs->json(), {"spec", "replicas"}));
             const ObjectList pods = podsOwnedBy(rs->uid());
@@ -253,7 +249,7 @@ private:
             TopologyNode &n = addNode(Kind::Service, s);
             const QString id = n.id;
             const Json &selector = jsonAt(s->json(), {"spec", "selector"});
-            const QString type = str(s->json(), {"spec", "type"});
+            const QString type = jsonString(s->json(), {"spec", "type"});
             n.status = type.isEmpty() ? QStringLiteral("ClusterIP") : type;
             if (!selector.is_object() || selector.empty())
                 continue; // endpoints managed by hand (or ExternalName): nothing to draw
@@ -305,9 +301,9 @@ private:
         const Json &service = jsonAt(backend, {"service"});
         if (!service.is_object())
             return; // a resource backend (e.g. a storage bucket): not part of the serving path
-        const QString name = str(service, {"name"});
+        const QString name = jsonString(service, {"name"});
         const Json &port = jsonAt(service, {"port"});
-        const QString portText = port.contains("name") ? str(port, {"name"})
+        const QString portText = port.contains("name") ? jsonString(port, {"name"})
                                                        : QString::number(jsonInt(port, {"number"}));
         const QString edgeLabel = label + QStringLiteral(" → :") + portText;
         const ObjectPtr target = m_store.get(kServices, ingress->namespaceName(), name);
@@ -345,14 +341,14 @@ private:
                 routeTo(id, i, def, QStringLiteral("default"));
             if (const Json &rules = jsonAt(spec, {"rules"}); rules.is_array())
                 for (const Json &rule : rules) {
-                    const QString host = str(rule, {"host"});
+                    const QString host = jsonString(rule, {"host"});
                     if (!host.isEmpty())
                         hosts << host;
                     if (const Json &paths = jsonAt(rule, {"http", "paths"}); paths.is_array())
                         for (const Json &p : paths)
                             routeTo(id, i, jsonAt(p, {"backend"}),
                                     (host.isEmpty() ? QStringLiteral("*") : host) +
-                                        str(p, {"path"}));
+                                        jsonString(p, {"path"}));
                 }
             hosts.removeDuplicates();
             TopologyNode *self = mutableNode(id);
@@ -368,8 +364,8 @@ private:
             n.minReplicas = int(jsonInt(h->json(), {"spec", "minReplicas"}, 1));
             n.maxReplicas = int(jsonInt(h->json(), {"spec", "maxReplicas"}));
             n.status = QStringLiteral("%1–%2 replicas").arg(n.minReplicas).arg(n.maxReplicas);
-            const QString kind = str(h->json(), {"spec", "scaleTargetRef", "kind"});
-            const QString name = str(h->json(), {"spec", "scaleTargetRef", "name"});
+            const QString kind = jsonString(h->json(), {"spec", "scaleTargetRef", "kind"});
+            const QString name = jsonString(h->json(), {"spec", "scaleTargetRef", "name"});
             const Kind targetKind =
                 kind == QLatin1String("StatefulSet") ? Kind::StatefulSet : Kind::Deployment;
             const QString targetId = Topology::idOf(targetKind, h->namespaceName(), name);
@@ -429,18 +425,11 @@ const TopologyNode *Topology::node(const QString &id) const {
     return it == m_index.constEnd() ? nullptr : &m_nodes[*it];
 }
 
-std::vector<const TopologyEdge *> Topology::edgesFrom(const QString &id) const {
+std::vector<const TopologyEdge *> Topology::edgesWhere(QString TopologyEdge::*end,
+                                                       const QString &id) const {
     std::vector<const TopologyEdge *> out;
     for (const TopologyEdge &e : m_edges)
-        if (e.from == id)
-            out.push_back(&e);
-    return out;
-}
-
-std::vector<const TopologyEdge *> Topology::edgesTo(const QString &id) const {
-    std::vector<const TopologyEdge *> out;
-    for (const TopologyEdge &e : m_edges)
-        if (e.to == id)
+        if (e.*end == id)
             out.push_back(&e);
     return out;
 }

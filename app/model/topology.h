@@ -79,8 +79,12 @@ public:
     const std::vector<TopologyNode> &nodes() const { return m_nodes; }
     const std::vector<TopologyEdge> &edges() const { return m_edges; }
     const TopologyNode *node(const QString &id) const;
-    std::vector<const TopologyEdge *> edgesFrom(const QString &id) const;
-    std::vector<const TopologyEdge *> edgesTo(const QString &id) const;
+    std::vector<const TopologyEdge *> edgesFrom(const QString &id) const {
+        return edgesWhere(&TopologyEdge::from, id);
+    }
+    std::vector<const TopologyEdge *> edgesTo(const QString &id) const {
+        return edgesWhere(&TopologyEdge::to, id);
+    }
     // Problems in plain words ("Ingress ml-serving/old-api routes to Service \"legacy\", which
     // does not exist"), one per broken edge or node, sorted.
     QStringList problems() const;
@@ -89,6 +93,9 @@ public:
     static QString idOf(TopologyNode::Kind kind, const QString &ns, const QString &name);
 
 private:
+    std::vector<const TopologyEdge *> edgesWhere(QString TopologyEdge::*end,
+                                                 const QString &id) const;
+
     std::vector<TopologyNode> m_nodes;
     QHash<QString, std::size_t> m_index; // node id -> index in m_nodes
     std::vector<TopologyEdge> m_edges;
