@@ -1,6 +1,7 @@
 #include "cli/dispatch.h"
 
 #include "cli/sandboxcommand.h"
+#include "cli/topologycommand.h"
 
 #include <QCoreApplication>
 #include <QStringList>
@@ -28,6 +29,8 @@ constexpr const char *kUsage =
     "  sandbox    run the built-in sandbox cluster: a simulated Kubernetes API server with GPU "
     "node\n"
     "             pools and ML-serving workloads, for kubectl, Kubedeck and tests\n"
+    "  topology   print a namespace's serving topology (Ingress -> Service -> workload ->\n"
+    "             ReplicaSet -> Pod, HPAs, PDBs, GPUs, broken links) as JSON or Graphviz DOT\n"
     "\n"
     "Run 'kubedeck <command> --help' for the options of a command.\n";
 
@@ -61,6 +64,8 @@ int run(int argc, char **argv) {
     rest.prepend(args[0] + QLatin1Char(' ') + command);
     if (command == QLatin1String("sandbox"))
         return runSandbox(rest);
+    if (command == QLatin1String("topology"))
+        return runTopology(rest);
     std::fprintf(stderr, "kubedeck: unknown command '%s'\n\n%s", qPrintable(command), kUsage);
     return 2;
 }

@@ -1,5 +1,7 @@
 #include "cli/sandboxcommand.h"
 
+#include "cli/commandline.h"
+
 #include "sandbox/cluster.h"
 #include "sandbox/scenario.h"
 #include "sandbox/server.h"
@@ -27,18 +29,11 @@ extern "C" void onSignal(int) {
 
 QCommandLineOption opt(const char *name, const char *description, const char *valueName = nullptr,
                        const char *defaultValue = nullptr) {
-    QCommandLineOption o(QString::fromLatin1(name), QString::fromLatin1(description));
-    if (valueName)
-        o.setValueName(QString::fromLatin1(valueName));
-    if (defaultValue)
-        o.setDefaultValue(QString::fromLatin1(defaultValue));
-    return o;
+    return option({QString::fromLatin1(name)}, description, valueName, defaultValue);
 }
 
 int usageError(const QString &message) {
-    std::fprintf(stderr, "kubedeck sandbox: %s\nRun 'kubedeck sandbox --help' for the options.\n",
-                 qPrintable(message));
-    return 2;
+    return cli::usageError("sandbox", message);
 }
 
 } // namespace
@@ -91,15 +86,8 @@ int runSandbox(const QStringList &arguments) {
          {scenario, port, tls, plainHttp, kubeconfigOut, speed, listScenarios, dropWatches,
           expireWatches, errorRate, errorCode, retryAfter, latency, stall, emptyWatches})
         p.addOption(o);
-    if (!p.parse(arguments))
-        return usageError(p.errorText());
-    if (p.isSet(QStringLiteral("help"))) {
-        std::fputs(qPrintable(p.helpText()), stdout);
-        return 0;
-    }
-    if (!p.positionalArguments().isEmpty())
-        return usageError(
-            QStringLiteral("unexpected argument '%1'").arg(p.positionalArguments().first()));
+    if (auto done = parseOrExit(p, arguments, "sandbox"))
+        return *done;
     if (p.isSet(listScenarios)) {
         for (const std::string &name : sandbox::builtinScenarioNames())
             std::printf("%s\n", name.c_str());
@@ -145,7 +133,8 @@ int runSandbox(const QStringList &arguments) {
                      qPrintable(p.value(scenario)), e.what());
         return 1;
     }
-    sandbox::Cluster cluster({sandbox::Clock::Mode::Real, speedValue, 0});
+    sandbox::Cluster cluster(
+        {sandbox::Clock::Mode::Real, speedValue, sandbox::realClockStart(loaded)});
     try {
         sandbox::applyScenario(cluster, loaded);
     } catch (const std::exception &e) {

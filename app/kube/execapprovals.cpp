@@ -7,6 +7,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QMutexLocker>
+#include <QStandardPaths>
 
 #include <cerrno>
 #include <cstring>
@@ -105,6 +106,11 @@ void ExecApprovals::setPolicy(Policy policy, QStringList allowlist) {
 ExecApprovals::Policy ExecApprovals::policy() const {
     QMutexLocker lock(&m_mutex);
     return m_policy;
+}
+
+QString ExecApprovals::defaultStorePath() {
+    return QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation) +
+           QStringLiteral("/exec-approvals.json");
 }
 
 QString ExecApprovals::policyName(Policy policy) {

@@ -53,6 +53,9 @@ public:
 
     // Words for settings and messages: "Ask", "AllowAll", "DenyAll", "Allowlist".
     static QString policyName(Policy policy);
+    // Where Kubedeck (window and headless commands alike) remembers approvals:
+    // exec-approvals.json in the application's configuration folder.
+    static QString defaultStorePath();
 
 private:
     QString hashOf(const QString &path) const; // cached by size and modification time

@@ -49,6 +49,9 @@ Scenario parseScenario(std::string_view text, const std::string &source);
 // metadata and status), labels and annotations are replaced. Throws std::runtime_error naming
 // the object when the cluster refuses it.
 void applyScenario(Cluster &cluster, const Scenario &scenario);
+// Where a real-clock cluster's simulated time starts so that, once applyScenario has run the
+// warm-ups, it agrees with the wall clock: objects are then never younger than "now".
+double realClockStart(const Scenario &scenario);
 
 // The namespace a kubeconfig's contexts should start in: the scenario's first Namespace that is
 // not `default` or `kube-*`, else "default".

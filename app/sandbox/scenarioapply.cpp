@@ -9,6 +9,9 @@
 #include "sandbox/controllers/kubelet_runtime.h"
 #include "sandbox/resources.h"
 
+#include <algorithm>
+#include <chrono>
+#include <cmath>
 #include <stdexcept>
 
 namespace kd::sandbox {
@@ -152,6 +155,15 @@ void applyScenario(Cluster &cluster, const Scenario &scenario) {
         else
             cluster.settle();
     }
+}
+
+double realClockStart(const Scenario &scenario) {
+    double warmups = 0;
+    for (const ScenarioPhase &phase : scenario.phases)
+        warmups += std::max(0.0, phase.warmupSeconds);
+    const double wallNow =
+        std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+    return std::floor(wallNow - warmups);
 }
 
 } // namespace kd::sandbox

@@ -52,16 +52,16 @@ bool anyResize(const std::vector<ScaleChange> &changes) {
 
 } // namespace
 
-std::optional<IntOrPercent> parseIntOrPercent(const nlohmann::json &v) {
+template<typename JsonT> std::optional<IntOrPercent> parseIntOrPercent(const JsonT &v) {
     if (v.is_number_integer()) {
-        const auto n = v.get<long long>();
+        const auto n = v.template get<long long>();
         if (n < -1'000'000'000 || n > 1'000'000'000)
             return std::nullopt;
         return IntOrPercent::fromInt(static_cast<int>(n));
     }
     if (!v.is_string())
         return std::nullopt;
-    std::string_view s = v.get_ref<const std::string &>();
+    std::string_view s = v.template get_ref<const std::string &>();
     if (!s.empty() && s.back() == '%') {
         s.remove_suffix(1);
         if (!allDigits(s))
@@ -74,6 +74,9 @@ std::optional<IntOrPercent> parseIntOrPercent(const nlohmann::json &v) {
     r.stringWithoutPercent = true;
     return r;
 }
+
+template std::optional<IntOrPercent> parseIntOrPercent(const nlohmann::json &);
+template std::optional<IntOrPercent> parseIntOrPercent(const nlohmann::ordered_json &);
 
 int scaledValue(const IntOrPercent &v, int total, bool roundUp) {
     if (!v.percent)

@@ -23,8 +23,9 @@ struct IntOrPercent {
     static IntOrPercent fromPercent(int p) { return {p, true, false}; }
 };
 
-// nullopt when the value is neither an integer nor a "<digits>%" / "<digits>" string.
-std::optional<IntOrPercent> parseIntOrPercent(const nlohmann::json &v);
+// nullopt when the value is neither an integer nor a "<digits>%" / "<digits>" string. For either
+// nlohmann JSON type (the client caches ordered_json).
+template<typename JsonT> std::optional<IntOrPercent> parseIntOrPercent(const JsonT &v);
 // GetScaledValueFromIntOrPercent: a percentage of `total`, rounded up or down.
 int scaledValue(const IntOrPercent &v, int total, bool roundUp);
 
@@ -73,6 +74,12 @@ struct ReplicaSetCounts {
     std::optional<int> desiredReplicasAnnotation; // deployment.kubernetes.io/desired-replicas
     std::optional<int> maxReplicasAnnotation;     // deployment.kubernetes.io/max-replicas
 };
+
+// JSON adapters, for either nlohmann JSON type (rollout_json.cpp): a Deployment's replicas (1
+// when unset), strategy and fenceposts (25% when unset or unreadable), and one ReplicaSet's
+// counts and replica annotations (creationOrder and isNew are the caller's).
+template<typename JsonT> DeploymentParams deploymentParamsFromJson(const JsonT &deployment);
+template<typename JsonT> ReplicaSetCounts replicaSetCountsFromJson(const JsonT &replicaSet);
 
 // One write of a ReplicaSet's spec.replicas, in the order the controller issues them (the same
 // ReplicaSet may appear twice, e.g. unhealthy cleanup and then the normal scale-down).

@@ -97,17 +97,20 @@ void addPod(NodeState &node, const PodNeeds &pod);
 // JSON adapters. fromPodJson reads a Pod; fromPodTemplateJson a pod template (as in a
 // Deployment) for a pod that does not exist yet. fromNodeJson reads a Node (allocatable, else
 // capacity) and adds the kubernetes.io/hostname label a kubelet would set when it is missing.
-PodNeeds fromPodJson(const nlohmann::json &pod);
-PodNeeds fromPodTemplateJson(const nlohmann::json &podTemplate, const std::string &namespaceName);
-NodeState fromNodeJson(const nlohmann::json &node);
-LabelSelector labelSelectorFromJson(const nlohmann::json &selector);
+// Each adapter takes either nlohmann JSON type (the client caches ordered_json).
+template<typename JsonT> PodNeeds fromPodJson(const JsonT &pod);
+template<typename JsonT>
+PodNeeds fromPodTemplateJson(const JsonT &podTemplate, const std::string &namespaceName);
+template<typename JsonT> NodeState fromNodeJson(const JsonT &node);
+template<typename JsonT> LabelSelector labelSelectorFromJson(const JsonT &selector);
 // Whether a pod counts against its node: bound to one and not terminated (terminating pods still
 // hold their resources until they are gone).
-bool holdsNodeResources(const nlohmann::json &pod);
+template<typename JsonT> bool holdsNodeResources(const JsonT &pod);
 // The scheduler's view of a cluster: every node with the pods holding resources on it. What a
 // prediction starts from, built exactly as the sandbox's scheduler builds it.
-std::vector<NodeState> nodeStatesFromJson(const std::vector<const nlohmann::json *> &nodes,
-                                          const std::vector<const nlohmann::json *> &pods);
+template<typename JsonT>
+std::vector<NodeState> nodeStatesFromJson(const std::vector<const JsonT *> &nodes,
+                                          const std::vector<const JsonT *> &pods);
 
 bool tolerates(const Toleration &toleration, const Taint &taint);
 // The first NoSchedule/NoExecute taint no toleration tolerates, as upstream reports it.

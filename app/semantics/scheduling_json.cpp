@@ -13,28 +13,28 @@ namespace kd::semantics {
 
 namespace {
 
-using nlohmann::json;
-
+template<typename json>
 const json &field(const json &obj, std::initializer_list<const char *> path) {
     return jsonAt(obj, path);
 }
 
+template<typename json>
 std::string text(const json &obj, std::initializer_list<const char *> path) {
     const json &v = field(obj, path);
-    return v.is_string() ? v.get<std::string>() : std::string();
+    return v.is_string() ? v.template get<std::string>() : std::string();
 }
 
-Labels labelsFrom(const json &obj) {
+template<typename json> Labels labelsFrom(const json &obj) {
     Labels out;
     if (!obj.is_object())
         return out;
     for (auto it = obj.begin(); it != obj.end(); ++it)
         if (it.value().is_string())
-            out[it.key()] = it.value().get<std::string>();
+            out[it.key()] = it.value().template get<std::string>();
     return out;
 }
 
-std::vector<Requirement> requirementsFrom(const json &list) {
+template<typename json> std::vector<Requirement> requirementsFrom(const json &list) {
     std::vector<Requirement> out;
     if (!list.is_array())
         return out;
@@ -44,13 +44,13 @@ std::vector<Requirement> requirementsFrom(const json &list) {
         if (values.is_array())
             for (const json &v : values)
                 if (v.is_string())
-                    req.values.push_back(v.get<std::string>());
+                    req.values.push_back(v.template get<std::string>());
         out.push_back(std::move(req));
     }
     return out;
 }
 
-std::vector<Toleration> tolerationsFrom(const json &list) {
+template<typename json> std::vector<Toleration> tolerationsFrom(const json &list) {
     std::vector<Toleration> out;
     if (!list.is_array())
         return out;
@@ -60,7 +60,7 @@ std::vector<Toleration> tolerationsFrom(const json &list) {
     return out;
 }
 
-std::vector<PodAffinityTerm> affinityTermsFrom(const json &list) {
+template<typename json> std::vector<PodAffinityTerm> affinityTermsFrom(const json &list) {
     std::vector<PodAffinityTerm> out;
     if (!list.is_array())
         return out;
@@ -71,7 +71,7 @@ std::vector<PodAffinityTerm> affinityTermsFrom(const json &list) {
         if (namespaces.is_array())
             for (const json &n : namespaces)
                 if (n.is_string())
-                    term.namespaces.push_back(n.get<std::string>());
+                    term.namespaces.push_back(n.template get<std::string>());
         // An empty namespaceSelector selects every namespace. A non-empty one would need the
         // namespaces' labels, which scheduling structs do not carry: it adds no namespace.
         const json &nsSelector = field(t, {"namespaceSelector"});
@@ -84,7 +84,7 @@ std::vector<PodAffinityTerm> affinityTermsFrom(const json &list) {
     return out;
 }
 
-void readPodSpec(PodNeeds &pod, const json &spec) {
+template<typename json> void readPodSpec(PodNeeds &pod, const json &spec) {
     pod.nodeSelector = labelsFrom(field(spec, {"nodeSelector"}));
     const json &required =
         field(spec, {"affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution"});
@@ -104,7 +104,7 @@ void readPodSpec(PodNeeds &pod, const json &spec) {
 
 } // namespace
 
-LabelSelector labelSelectorFromJson(const nlohmann::json &selector) {
+template<typename json> LabelSelector labelSelectorFromJson(const json &selector) {
     LabelSelector s;
     if (!selector.is_object())
         return s;
@@ -114,7 +114,7 @@ LabelSelector labelSelectorFromJson(const nlohmann::json &selector) {
     return s;
 }
 
-PodNeeds fromPodJson(const nlohmann::json &pod) {
+template<typename json> PodNeeds fromPodJson(const json &pod) {
     PodNeeds p;
     p.name = text(pod, {"metadata", "name"});
     p.namespaceName = text(pod, {"metadata", "namespace"});
@@ -129,21 +129,44 @@ PodNeeds fromPodJson(const nlohmann::json &pod) {
     return p;
 }
 
-PodNeeds fromPodTemplateJson(const nlohmann::json &podTemplate, const std::string &namespaceName) {
-    json pod = json::object();
-    pod["metadata"] =
-        field(podTemplate, {"metadata"}).is_object() ? podTemplate["metadata"] : json::object();
-    pod["metadata"]["namespace"] = namespaceName;
-    pod["spec"] = field(podTemplate, {"spec"}).is_object() ? podTemplate["spec"] : json::object();
-    return fromPodJson(pod);
+template<typename json>
+PodNeeds fromPodTemplateJson(const json &podTemplate, const std::string &namespaceName) {
+    // A pod that does not exist yet: no status, so it is not terminated and holds its requests.
+    PodNeeds p;
+    p.name = text(podTemplate, {"metadata", "name"});
+    p.namespaceName = namespaceName;
+    p.labels = labelsFrom(field(podTemplate, {"metadata", "labels"}));
+    const json &spec = field(podTemplate, {"spec"});
+    p.requests = podSpecRequests(spec);
+    p.scoreRequests = podSpecNonZeroRequests(spec);
+    readPodSpec(p, spec);
+    return p;
 }
 
-bool holdsNodeResources(const nlohmann::json &pod) {
+template<typename json> bool holdsNodeResources(const json &pod) {
     return !text(pod, {"spec", "nodeName"}).empty() && !isTerminatedPod(pod);
 }
 
-std::vector<NodeState> nodeStatesFromJson(const std::vector<const nlohmann::json *> &nodes,
-                                          const std::vector<const nlohmann::json *> &pods) {
+template<typename json> NodeState fromNodeJson(const json &node) {
+    NodeState n;
+    n.name = text(node, {"metadata", "name"});
+    n.labels = labelsFrom(field(node, {"metadata", "labels"}));
+    n.labels.emplace("kubernetes.io/hostname", n.name);
+    const json &taints = field(node, {"spec", "taints"});
+    if (taints.is_array())
+        for (const json &t : taints)
+            n.taints.push_back({text(t, {"key"}), text(t, {"value"}), text(t, {"effect"})});
+    const json &allocatable = field(node, {"status", "allocatable"});
+    n.allocatable = parseResourceList(
+        allocatable.is_object() ? allocatable : field(node, {"status", "capacity"}));
+    const json &unschedulable = field(node, {"spec", "unschedulable"});
+    n.unschedulable = unschedulable.is_boolean() && unschedulable.template get<bool>();
+    return n;
+}
+
+template<typename json>
+std::vector<NodeState> nodeStatesFromJson(const std::vector<const json *> &nodes,
+                                          const std::vector<const json *> &pods) {
     std::vector<NodeState> out;
     out.reserve(nodes.size());
     std::map<std::string, std::size_t> index;
@@ -161,21 +184,17 @@ std::vector<NodeState> nodeStatesFromJson(const std::vector<const nlohmann::json
     return out;
 }
 
-NodeState fromNodeJson(const nlohmann::json &node) {
-    NodeState n;
-    n.name = text(node, {"metadata", "name"});
-    n.labels = labelsFrom(field(node, {"metadata", "labels"}));
-    n.labels.emplace("kubernetes.io/hostname", n.name);
-    const json &taints = field(node, {"spec", "taints"});
-    if (taints.is_array())
-        for (const json &t : taints)
-            n.taints.push_back({text(t, {"key"}), text(t, {"value"}), text(t, {"effect"})});
-    const json &allocatable = field(node, {"status", "allocatable"});
-    n.allocatable = parseResourceList(
-        allocatable.is_object() ? allocatable : field(node, {"status", "capacity"}));
-    const json &unschedulable = field(node, {"spec", "unschedulable"});
-    n.unschedulable = unschedulable.is_boolean() && unschedulable.get<bool>();
-    return n;
-}
+// Both JSON types: the sandbox's sorted objects and the client's ordered ones.
+#define KD_SCHEDULING_JSON_FOR(J)                                                                  \
+    template LabelSelector labelSelectorFromJson<J>(const J &);                                    \
+    template PodNeeds fromPodJson<J>(const J &);                                                   \
+    template PodNeeds fromPodTemplateJson<J>(const J &, const std::string &);                      \
+    template NodeState fromNodeJson<J>(const J &);                                                 \
+    template bool holdsNodeResources<J>(const J &);                                                \
+    template std::vector<NodeState> nodeStatesFromJson<J>(const std::vector<const J *> &,          \
+                                                          const std::vector<const J *> &);
+KD_SCHEDULING_JSON_FOR(nlohmann::json)
+KD_SCHEDULING_JSON_FOR(nlohmann::ordered_json)
+#undef KD_SCHEDULING_JSON_FOR
 
 } // namespace kd::semantics

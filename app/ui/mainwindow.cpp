@@ -1,11 +1,13 @@
 #include "ui/mainwindow.h"
 
+#include "kube/execapprovals.h"
 #include "model/columns.h"
 #include "model/kindtreemodel.h"
 #include "model/resourcetablemodel.h"
 #include "ui/connection.h"
 #include "ui/detailspane.h"
 #include "ui/objectactions.h"
+#include "ui/topologypane.h"
 
 #include <QCloseEvent>
 #include <QComboBox>
@@ -18,8 +20,8 @@
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
-#include <QStandardPaths>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTableView>
 #include <QToolBar>
 #include <QTreeView>
@@ -28,11 +30,6 @@
 namespace kd::ui {
 
 namespace {
-
-QString approvalsPath() {
-    return QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation) +
-           QStringLiteral("/exec-approvals.json");
-}
 
 // The state line's words and colour.
 std::pair<QString, QString> stateLook(Connection::State state) {
@@ -60,7 +57,7 @@ MainWindow::MainWindow(StartOptions options, QWidget *parent)
     setWindowTitle(tr("Kubedeck"));
     Connection::Options co;
     co.kubeconfigPath = m_options.kubeconfigPath;
-    co.approvalsPath = approvalsPath();
+    co.approvalsPath = kube::ExecApprovals::defaultStorePath();
     co.sandboxScenario = m_options.sandboxScenario.toStdString();
     co.sandboxSpeed = m_options.sandboxSpeed;
     m_connection = new Connection(co, this);
@@ -187,9 +184,25 @@ void MainWindow::buildUi() {
     middleLayout->addWidget(m_filter);
     middleLayout->addWidget(m_table);
 
+    // The middle shows either the resource table or the topology of the namespace.
+    m_tabs = new QTabWidget(m_splitter);
+    m_tabs->setObjectName(QStringLiteral("middleTabs"));
+    m_tabs->addTab(middle, tr("Resources"));
+    m_topology = new TopologyPane(m_connection, m_tabs);
+    m_tabs->addTab(m_topology, tr("Topology"));
+    connect(m_topology, &TopologyPane::objectSelected, this,
+            [this](const QString &kindKey, const kube::ObjectPtr &object) {
+                selectObject(kindKey, object->namespaceName(), object->name());
+            });
+    connect(m_topology, &TopologyPane::message, this, [this](const QString &text, bool error) {
+        statusBar()->showMessage(text, error ? 0 : 8000);
+        if (error)
+            QMessageBox::warning(this, tr("Kubedeck"), text);
+    });
+
     m_details = new DetailsPane(m_splitter);
     m_splitter->addWidget(m_kinds);
-    m_splitter->addWidget(middle);
+    m_splitter->addWidget(m_tabs);
     m_splitter->addWidget(m_details);
     m_splitter->setStretchFactor(0, 0);
     m_splitter->setStretchFactor(1, 3);
@@ -329,6 +342,8 @@ void MainWindow::onNamespacePicked(int index) {
     m_tableModel->setNamespaceFilter(ns);
     m_kindModel->setNamespaceFilter(ns);
     saveSettings();
+    if (m_topology->isVisible())
+        m_topology->refreshNow();
 }
 
 void MainWindow::selectKind(const QString &kindKey) {
@@ -385,6 +400,10 @@ bool MainWindow::selectObject(const QString &kindKey, const QString &ns, const Q
     m_table->setCurrentIndex(proxyIndex);
     m_table->scrollTo(proxyIndex);
     return true;
+}
+
+void MainWindow::showView(int index) {
+    m_tabs->setCurrentIndex(index);
 }
 
 void MainWindow::onObjectSelected() {

@@ -14,6 +14,7 @@ class QLineEdit;
 class QPushButton;
 class QSortFilterProxyModel;
 class QSplitter;
+class QTabWidget;
 class QTableView;
 class QTreeView;
 
@@ -27,6 +28,7 @@ namespace kd::ui {
 class Connection;
 class DetailsPane;
 class ObjectActions;
+class TopologyPane;
 
 class MainWindow final : public QMainWindow {
     Q_OBJECT
@@ -51,6 +53,9 @@ public:
     Connection *connection() const { return m_connection; }
     ObjectActions *actions() const { return m_actions; }
     QTableView *table() const { return m_table; }
+    TopologyPane *topology() const { return m_topology; }
+    // Shows the resource table (0) or the topology (1).
+    void showView(int index);
     // Selects kind and object in the browser; false when the object is not shown.
     bool selectObject(const QString &kindKey, const QString &ns, const QString &name);
     void selectKind(const QString &kindKey);
@@ -90,6 +95,8 @@ private:
     QTreeView *m_kinds = nullptr;
     QTableView *m_table = nullptr;
     DetailsPane *m_details = nullptr;
+    QTabWidget *m_tabs = nullptr;
+    TopologyPane *m_topology = nullptr;
     QSplitter *m_splitter = nullptr;
     bool m_restoringNamespace = false;
     bool m_connectedOnce = false;

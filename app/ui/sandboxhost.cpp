@@ -17,8 +17,8 @@ SandboxHost::SandboxHost(Options options)
                                  m_dir.errorString().toStdString());
     sandbox::Scenario scenario = sandbox::loadScenario(options.scenario);
     m_scenarioName = scenario.name;
-    m_cluster = std::make_unique<sandbox::Cluster>(
-        sandbox::Cluster::Options{sandbox::Clock::Mode::Real, options.speed, 0});
+    m_cluster = std::make_unique<sandbox::Cluster>(sandbox::Cluster::Options{
+        sandbox::Clock::Mode::Real, options.speed, sandbox::realClockStart(scenario)});
     sandbox::applyScenario(*m_cluster, scenario);
     sandbox::ServerOptions serverOptions;
     serverOptions.tls = true;

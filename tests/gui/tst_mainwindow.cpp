@@ -1,6 +1,7 @@
 // The main window against the built-in sandbox, offscreen: connect and browse, scale through the
 // dialog and watch the pods follow, the HPA warning, the read-only viewer, and a bad kubeconfig.
 // Saves screenshots of each view to build/<preset>/screenshots/.
+#include "guiwindow.h"
 #include "modal.h"
 #include "model/objectstore.h"
 #include "sandbox/cluster.h"
@@ -49,32 +50,19 @@ int storedPodsOf(Connection *c, const QString &ns, const QString &app) {
     return n;
 }
 
-std::unique_ptr<MainWindow> openWindow(MainWindow::StartOptions options) {
-    auto window = std::make_unique<MainWindow>(options);
-    window->resize(1500, 900);
-    window->show();
-    window->start();
-    return window;
-}
-
 } // namespace
 
 class TestMainWindow : public QObject {
     Q_OBJECT
 
 private slots:
-    void initTestCase() {
-        QStandardPaths::setTestModeEnabled(true);
-        QSettings().clear();
-        // No personal kubeconfig leaks into the test.
-        qputenv("KUBECONFIG", QByteArray(KD_BINARY_DIR "/no-such-kubeconfig"));
-    }
+    void initTestCase() { kd::testing::cleanGuiEnvironment(); }
 
     void connectsAndScales() {
         MainWindow::StartOptions options;
         options.sandbox = true;
         options.sandboxSpeed = 20;
-        auto window = openWindow(options);
+        auto window = kd::testing::openWindow(options);
         Connection *c = window->connection();
         QTRY_COMPARE_WITH_TIMEOUT(c->state(), Connection::State::Connected, kConnectTimeoutMs);
         QVERIFY(c->sandbox());
@@ -187,7 +175,7 @@ private slots:
         MainWindow::StartOptions options;
         options.kubeconfigPath = path;
         options.context = QStringLiteral("prod");
-        auto window = openWindow(options);
+        auto window = kd::testing::openWindow(options);
         Connection *c = window->connection();
         QTRY_COMPARE_WITH_TIMEOUT(c->state(), Connection::State::Failed, 30'000);
         auto *banner = window->findChild<QLabel *>(QStringLiteral("banner"));

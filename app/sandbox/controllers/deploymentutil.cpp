@@ -115,18 +115,7 @@ std::string computeTemplateHash(const Json &podTemplate, std::optional<long long
 }
 
 semantics::DeploymentParams deploymentParams(const Json &d) {
-    semantics::DeploymentParams p;
-    p.replicas = static_cast<int>(integer(d, {"spec", "replicas"}, 1));
-    p.strategy = str(d, {"spec", "strategy", "type"}) == "Recreate"
-                     ? semantics::Strategy::Recreate
-                     : semantics::Strategy::RollingUpdate;
-    if (auto s =
-            semantics::parseIntOrPercent(at(d, {"spec", "strategy", "rollingUpdate", "maxSurge"})))
-        p.maxSurge = *s;
-    if (auto u = semantics::parseIntOrPercent(
-            at(d, {"spec", "strategy", "rollingUpdate", "maxUnavailable"})))
-        p.maxUnavailable = *u;
-    return p;
+    return semantics::deploymentParamsFromJson(d);
 }
 
 std::optional<int> progressDeadlineSeconds(const Json &d) {
@@ -136,30 +125,13 @@ std::optional<int> progressDeadlineSeconds(const Json &d) {
     return 600;
 }
 
-std::optional<int> intAnnotation(const Json &obj, const char *key) {
-    const Json &v = at(obj, {"metadata", "annotations", key});
-    if (!v.is_string())
-        return std::nullopt;
-    const auto parsed = semantics::parseRevision(v.get<std::string>());
-    if (!parsed || v.get<std::string>().empty() || *parsed < INT32_MIN || *parsed > INT32_MAX)
-        return std::nullopt;
-    return static_cast<int>(*parsed);
-}
-
 std::optional<long long> revisionOf(const Json &rs) {
     return semantics::parseRevision(
         str(rs, {"metadata", "annotations", semantics::kRevisionAnnotation}));
 }
 
 semantics::ReplicaSetCounts replicaSetCounts(const Json &rs) {
-    semantics::ReplicaSetCounts c;
-    c.specReplicas = static_cast<int>(integer(rs, {"spec", "replicas"}, 1));
-    c.statusReplicas = static_cast<int>(integer(rs, {"status", "replicas"}));
-    c.readyReplicas = static_cast<int>(integer(rs, {"status", "readyReplicas"}));
-    c.availableReplicas = static_cast<int>(integer(rs, {"status", "availableReplicas"}));
-    c.desiredReplicasAnnotation = intAnnotation(rs, semantics::kDesiredReplicasAnnotation);
-    c.maxReplicasAnnotation = intAnnotation(rs, semantics::kMaxReplicasAnnotation);
-    return c;
+    return semantics::replicaSetCountsFromJson(rs);
 }
 
 const Json *findCondition(const Json &status, const std::string &type) {

@@ -24,7 +24,6 @@ semantics::DeploymentParams deploymentParams(const Json &deployment);
 std::optional<int> progressDeadlineSeconds(const Json &deployment);
 // The counts of one ReplicaSet (creationOrder and isNew are the caller's).
 semantics::ReplicaSetCounts replicaSetCounts(const Json &rs);
-std::optional<int> intAnnotation(const Json &obj, const char *key);
 std::optional<long long> revisionOf(const Json &rs); // nullopt when malformed; 0 when absent
 
 // Deployment conditions (SetDeploymentCondition semantics: same status and reason changes

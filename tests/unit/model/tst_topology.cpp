@@ -6,9 +6,7 @@
 #include "model/objects.h"
 #include "model/objectstore.h"
 #include "model/topology.h"
-#include "sandbox/cluster.h"
-#include "sandbox/resources.h"
-#include "sandbox/scenario.h"
+#include "sandboxstore.h"
 
 #include <QTest>
 
@@ -19,34 +17,10 @@ using model::Topology;
 using model::TopologyEdge;
 using model::TopologyNode;
 using Kind = TopologyNode::Kind;
+using testing::fillStore;
+using testing::runScenario;
 
 namespace {
-
-// Every kind the client watches, as the sandbox holds it now.
-void fillStore(model::ObjectStore &store, sandbox::Cluster &cluster) {
-    std::vector<kube::DeltaBatch> batches;
-    for (const kube::ResourceKind &kind : model::watchedKinds()) {
-        const sandbox::ResourceType *type = sandbox::findResource(
-            kind.group.toStdString(), kind.version.toStdString(), kind.resource.toStdString());
-        if (!type)
-            continue;
-        kube::DeltaBatch batch;
-        batch.kind = kind;
-        batch.replace = true;
-        for (const sandbox::ObjectPtr &o : cluster.store().list(*type))
-            batch.deltas.push_back({kube::Delta::Type::Added,
-                                    std::make_shared<const kube::KubeObject>(kube::Json(*o))});
-        batches.push_back(std::move(batch));
-    }
-    store.applyBatches(batches);
-}
-
-std::unique_ptr<sandbox::Cluster> runScenario(const std::string &name) {
-    auto cluster = std::make_unique<sandbox::Cluster>(
-        sandbox::Cluster::Options{sandbox::Clock::Mode::Manual, 1.0, 1'800'000'000});
-    sandbox::applyScenario(*cluster, sandbox::loadScenario(name));
-    return cluster;
-}
 
 kube::ObjectPtr object(const char *json) {
     return std::make_shared<const kube::KubeObject>(kube::Json::parse(json));

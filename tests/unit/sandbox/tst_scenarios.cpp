@@ -9,6 +9,7 @@
 
 #include <QTest>
 
+#include <chrono>
 #include <map>
 #include <set>
 
@@ -109,6 +110,22 @@ private slots:
                      QStringLiteral("v1.20.2"));
             QCOMPARE(q(str(*n, {"metadata", "labels", "kubernetes.io/hostname"})), q(nameOf(*n)));
         }
+    }
+
+    // A real-clock cluster starts behind the wall clock by the warm-ups, so a freshly started
+    // sandbox shows ages such as "2m", never a creation time in the future.
+    void realClockEndsWarmupAtWallTime() {
+        Scenario s = loadScenario("ml-serving");
+        Cluster cluster({Clock::Mode::Real, 1.0, realClockStart(s)});
+        applyScenario(cluster, s);
+        const double wallNow =
+            std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+                .count();
+        QVERIFY2(cluster.clock().now() <= wallNow + 1, "the sandbox clock runs ahead");
+        QVERIFY2(cluster.clock().now() >= wallNow - 30, "the warm-up was not accounted for");
+        for (const ObjectPtr &pod : listOf(cluster, "v1", "Pod"))
+            QVERIFY(Clock::parseRfc3339(str(*pod, {"metadata", "creationTimestamp"})) <=
+                    wallNow + 1);
     }
 
     void mlServingAfterWarmup() {

@@ -485,7 +485,8 @@ private slots:
         json finished = bound;
         finished["status"]["phase"] = "Failed";
         json pending = pod("pending", {{"nvidia.com/gpu", 1}});
-        std::vector<NodeState> view = nodeStatesFromJson({&gpuNode}, {&bound, &finished, &pending});
+        std::vector<NodeState> view =
+            nodeStatesFromJson<json>({&gpuNode}, {&bound, &finished, &pending});
         QCOMPARE(view.size(), std::size_t(1));
         QCOMPARE(view[0].pods.size(), std::size_t(1));
         QCOMPARE(view[0].requested.at("nvidia.com/gpu"), std::int64_t(1000));
