@@ -292,7 +292,10 @@ void GraphView::mouseReleaseEvent(QMouseEvent *event) {
         if (m_drag->value == m_drag->from) {
             cancelHandleDrag();
         } else {
-            m_drag->released = true; // the owner asks for confirmation, then ends the preview
+            // The card keeps the picked value while the owner asks for confirmation; the
+            // callout goes, so that it does not cover the question.
+            m_drag->released = true;
+            m_callout->setVisible(false);
             emit handleReleased(m_drag->id, m_drag->from, m_drag->value);
         }
     }

@@ -1,5 +1,7 @@
 #include "model/display.h"
 
+#include <string_view>
+
 #include "semantics/jsonpath.h"
 #include "semantics/resources.h"
 
@@ -128,6 +130,14 @@ qint64 gpuRequestCount(const Json &podSpec) {
         if (semantics::isGpuResource(name))
             count += milli / 1000;
     return count;
+}
+
+QString gpuUnit(const Json &podSpec) {
+    constexpr std::string_view kMig = "nvidia.com/mig-";
+    for (const auto &[name, milli] : semantics::podSpecRequests(podSpec))
+        if (milli > 0 && name.starts_with(kMig))
+            return QStringLiteral("MIG ") + QString::fromStdString(name.substr(kMig.size()));
+    return QStringLiteral("GPU");
 }
 
 QString humanDuration(qint64 seconds) {

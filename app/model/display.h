@@ -19,6 +19,8 @@ int podRestarts(const kube::Json &pod);
 QString gpuRequestText(const kube::Json &podSpec);
 // Total GPUs (all GPU and MIG resources) a pod spec requests, in whole units.
 qint64 gpuRequestCount(const kube::Json &podSpec);
+// What those units are: "GPU" for whole GPUs, "MIG 1g.10gb" for MIG slices of that profile.
+QString gpuUnit(const kube::Json &podSpec);
 
 // kubectl's human duration: 45s, 3m20s, 5h, 3d4h, 2y100d.
 QString humanDuration(qint64 seconds);

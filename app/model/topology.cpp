@@ -173,6 +173,7 @@ private:
             n.readyReplicas = readyReplicas(w->json());
             n.health = healthFrom(healthOf(kindKey, w->json()));
             n.gpusPerPod = gpuRequestCount(spec);
+            n.gpuUnit = gpuUnit(spec);
             n.gpusTotal = n.gpusPerPod * n.desiredReplicas;
             n.status = QStringLiteral("%1/%2 ready").arg(n.readyReplicas).arg(n.desiredReplicas);
             const QString id = n.id; // n moves when more nodes are added
@@ -231,6 +232,7 @@ private:
             n.nodeName = podNodeName(pod);
             n.gpuProduct = m_gpuProductOfNode.value(n.nodeName);
             n.gpusPerPod = podGpuRequests(pod);
+            n.gpuUnit = gpuUnit(jsonAt(pod, {"spec"}));
             n.gpusTotal = n.gpusPerPod;
             n.status = podStatusText(pod);
             if (n.status == QLatin1String("Pending") ||

@@ -46,8 +46,9 @@ struct TopologyNode {
     // GPUs: a pod's effective request, a workload's per pod and in total (desired × per pod).
     qint64 gpusPerPod = 0;
     qint64 gpusTotal = 0;
-    QString gpuProduct; // pods: nvidia.com/gpu.product of their node
-    QString nodeName;   // pods
+    QString gpuUnit = QStringLiteral("GPU"); // or "MIG 1g.10gb": what gpusPerPod counts
+    QString gpuProduct;                      // pods: nvidia.com/gpu.product of their node
+    QString nodeName;                        // pods
 
     // HPAs: the replica range they keep the target in.
     int minReplicas = 0;

@@ -82,7 +82,7 @@ QStringList badgesOf(const TopologyNode &n) {
     case Kind::Deployment:
     case Kind::StatefulSet:
         if (n.gpusPerPod > 0)
-            out << QObject::tr("%1 GPU").arg(n.gpusTotal)
+            out << QObject::tr("%1 %2").arg(n.gpusTotal).arg(n.gpuUnit)
                 << QObject::tr("%1/pod").arg(n.gpusPerPod);
         break;
     case Kind::ReplicaSet:
@@ -92,9 +92,12 @@ QStringList badgesOf(const TopologyNode &n) {
         break;
     case Kind::Pod:
         if (n.gpusPerPod > 0)
-            out << (n.gpuProduct.isEmpty()
-                        ? QObject::tr("%1 GPU").arg(n.gpusPerPod)
-                        : QObject::tr("%1× %2").arg(n.gpusPerPod).arg(shortProduct(n.gpuProduct)));
+            out << (n.gpuProduct.isEmpty() ? QObject::tr("%1 %2").arg(n.gpusPerPod).arg(n.gpuUnit)
+                    : n.gpuUnit == QLatin1String("GPU")
+                        ? QObject::tr("%1× %2").arg(n.gpusPerPod).arg(shortProduct(n.gpuProduct))
+                        : QObject::tr("%1× %2 %3")
+                              .arg(n.gpusPerPod)
+                              .arg(shortProduct(n.gpuProduct), n.gpuUnit));
         if (!n.nodeName.isEmpty())
             out << n.nodeName;
         break;

@@ -358,13 +358,15 @@ void TopologyPane::refreshNow() {
         m_view->setSearchText(m_search->text());
     const QStringList problems = m_topology.problems();
     int pods = 0;
-    int gpus = 0;
+    qint64 gpus = 0;
+    qint64 slices = 0; // MIG slices are not whole GPUs
     for (const TopologyNode &n : m_topology.nodes())
         if (n.kind == Kind::Pod) {
             ++pods;
-            gpus += static_cast<int>(n.gpusPerPod);
+            (n.gpuUnit == QLatin1String("GPU") ? gpus : slices) += n.gpusPerPod;
         }
     m_summary->setText(tr("%n pod(s)", nullptr, pods) + tr(" · %1 GPUs requested").arg(gpus) +
+                       (slices > 0 ? tr(" · %1 MIG slices").arg(slices) : QString()) +
                        (problems.isEmpty()
                             ? QString()
                             : tr(" · <span style='color:#d03434'>%n problem(s)</span>", nullptr,

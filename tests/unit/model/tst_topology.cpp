@@ -103,6 +103,13 @@ private slots:
         const TopologyNode *llm = t.node(QStringLiteral("Deployment/ml-serving/llm-server"));
         QVERIFY(llm);
         QCOMPARE(llm->gpusPerPod, 4);
+        QCOMPARE(llm->gpuUnit, QStringLiteral("GPU"));
+        // text-embedder runs on MIG slices: counted as slices, not as GPUs.
+        const TopologyNode *embedder =
+            t.node(QStringLiteral("Deployment/ml-serving/text-embedder"));
+        QVERIFY(embedder);
+        QCOMPARE(embedder->gpuUnit, QStringLiteral("MIG 1g.10gb"));
+        QCOMPARE(embedder->gpusTotal, embedder->gpusPerPod * embedder->desiredReplicas);
         QCOMPARE(llm->gpusTotal, 8);
         int gpuPods = 0;
         int pending = 0;
