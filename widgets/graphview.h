@@ -115,6 +115,7 @@ private:
     bool updateInPlace(const GraphSpec &spec);
     void removeNodeItem(const QString &id);
     void placeNew(const Visible &visible, const QStringList &added);
+    void layoutAll(const Visible &visible);
 
     QGraphicsScene *m_scene;
     GraphLayout m_layout;

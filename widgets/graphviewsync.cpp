@@ -211,7 +211,7 @@ void GraphView::setGraph(const GraphSpec &spec) {
     // is laid out with everything else; a few new nodes are slotted in without moving others.
     const qsizetype batchLimit = std::max<qsizetype>(8, m_nodes.size() / 4);
     if (first || added.size() > batchLimit) {
-        relayout();
+        layoutAll(visible);
     } else if (!added.isEmpty()) {
         placeNew(visible, added);
         growSceneRect();
@@ -252,7 +252,10 @@ void GraphView::placeNew(const Visible &visible, const QStringList &added) {
 }
 
 void GraphView::relayout() {
-    const Visible visible = visibleGraph(m_spec);
+    layoutAll(visibleGraph(m_spec));
+}
+
+void GraphView::layoutAll(const Visible &visible) {
     std::vector<GraphLayout::Node> nodes;
     nodes.reserve(visible.nodes.size());
     for (const GraphNodeSpec &n : visible.nodes)

@@ -177,7 +177,7 @@ private:
             n.gpusTotal = n.gpusPerPod * n.desiredReplicas;
             n.status = QStringLiteral("%1/%2 ready").arg(n.readyReplicas).arg(n.desiredReplicas);
             const QString id = n.id; // n moves when more nodes are added
-            m_workloads.push_back({w, id});
+            m_workloadsIn[w->namespaceName()].push_back({w, id});
             if (kind == Kind::Deployment)
                 addReplicaSets(w, id);
             else
@@ -256,9 +256,7 @@ private:
             if (!selector.is_object() || selector.empty())
                 continue; // endpoints managed by hand (or ExternalName): nothing to draw
             int selected = 0;
-            for (const auto &[workload, workloadId] : m_workloads) {
-                if (workload->namespaceName() != s->namespaceName())
-                    continue;
+            for (const auto &[workload, workloadId] : workloadsIn(s->namespaceName())) {
                 if (mapSelects(selector, jsonAt(workload->json(),
                                                 {"spec", "template", "metadata", "labels"}))) {
                     addEdge(id, workloadId, Relation::Selects);
@@ -396,13 +394,19 @@ private:
                            ? QStringLiteral("minAvailable %1").arg(amount("minAvailable"))
                            : QStringLiteral("maxUnavailable %1").arg(amount("maxUnavailable"));
             const Json &selector = jsonAt(spec, {"selector"});
-            for (const auto &[workload, workloadId] : m_workloads)
-                if (workload->namespaceName() == b->namespaceName() &&
-                    labelSelectorSelects(
+            for (const auto &[workload, workloadId] : workloadsIn(b->namespaceName()))
+                if (labelSelectorSelects(
                         selector,
                         jsonAt(workload->json(), {"spec", "template", "metadata", "labels"})))
                     addEdge(id, workloadId, Relation::Protects);
         }
+    }
+
+    using Workloads = std::vector<std::pair<ObjectPtr, QString>>; // (object, node id)
+    const Workloads &workloadsIn(const QString &ns) const {
+        static const Workloads none;
+        auto it = m_workloadsIn.constFind(ns);
+        return it == m_workloadsIn.cend() ? none : *it;
     }
 
     TopologyNode *mutableNode(const QString &id) {
@@ -414,7 +418,7 @@ private:
     const QString m_ns;
     Topology m_topology;
     QHash<QString, QString> m_gpuProductOfNode;
-    std::vector<std::pair<ObjectPtr, QString>> m_workloads; // object, node id
+    QHash<QString, Workloads> m_workloadsIn; // Deployments and StatefulSets, in the order added
     QSet<QString> m_missing;
 };
 

@@ -534,14 +534,14 @@ void TopologyPane::sendScale(const PendingScale &scale, bool undo) {
         });
 }
 
-void TopologyPane::onHandleBlocked(const QString &id) {
+void TopologyPane::onHandleBlocked(const QString &id, const QString &reason) {
     const TopologyNode *n = m_topology.node(id);
     int min = 0;
     int max = 0;
     const QString hpa = n ? hpaOf(id, &min, &max) : QString();
     if (hpa.isEmpty() ||
         !m_scaleDenied.value(n->namespaceName + u'/' + kindKeyOf(n->kind)).isEmpty()) {
-        emit message(graphOptions().handleLocked.value(id), false);
+        emit message(reason, false); // the lock is RBAC or the connection: say why
         return;
     }
     m_hpaId = hpa;

@@ -79,7 +79,7 @@ private:
     void onHandleStarted(const QString &id, int value);
     void onHandleValue(const QString &id, int value);
     void onHandleReleased(const QString &id, int from, int to);
-    void onHandleBlocked(const QString &id);
+    void onHandleBlocked(const QString &id, const QString &reason);
     void applyScale();
     void cancelScale();
     void sendScale(const PendingScale &scale, bool undo);
