@@ -14,6 +14,15 @@ QCommandLineOption option(const QStringList &names, const char *description, con
     return o;
 }
 
+QString helpText(const QCommandLineParser &parser, const char *command) {
+    // The parser names the executable's path; the usage line should read as typed.
+    QString help = parser.helpText();
+    const qsizetype options = help.indexOf(QLatin1String(" ["));
+    if (help.startsWith(QLatin1String("Usage: ")) && options > 0)
+        help.replace(0, options, QStringLiteral("Usage: kubedeck %1").arg(QLatin1String(command)));
+    return help;
+}
+
 int usageError(const char *command, const QString &message) {
     std::fprintf(stderr, "kubedeck %s: %s\nRun 'kubedeck %s --help' for the options.\n", command,
                  qPrintable(message), command);
@@ -25,7 +34,7 @@ std::optional<int> parseOrExit(QCommandLineParser &parser, const QStringList &ar
     if (!parser.parse(arguments))
         return usageError(command, parser.errorText());
     if (parser.isSet(QStringLiteral("help"))) {
-        std::fputs(qPrintable(parser.helpText()), stdout);
+        std::fputs(qPrintable(helpText(parser, command)), stdout);
         return 0;
     }
     if (!parser.positionalArguments().isEmpty())

@@ -12,6 +12,9 @@ namespace kd::cli {
 QCommandLineOption option(const QStringList &names, const char *description,
                           const char *valueName = nullptr, const char *defaultValue = nullptr);
 
+// The parser's --help text with the usage line reading "Usage: kubedeck <command> [options]".
+QString helpText(const QCommandLineParser &parser, const char *command);
+
 // "kubedeck <command>: <message>" and a pointer to --help on stderr; returns 2.
 int usageError(const char *command, const QString &message);
 

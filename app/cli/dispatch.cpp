@@ -1,5 +1,6 @@
 #include "cli/dispatch.h"
 
+#include "cli/lintcommand.h"
 #include "cli/sandboxcommand.h"
 #include "cli/topologycommand.h"
 
@@ -26,6 +27,8 @@ constexpr const char *kUsage =
     "  --sandbox          connect to the built-in sandbox cluster\n"
     "\n"
     "Commands:\n"
+    "  lint       lint Kubernetes manifests offline (schema, API-server checks, rules for ML\n"
+    "             serving) and report every problem with its line: text, JSON, SARIF, JUnit\n"
     "  sandbox    run the built-in sandbox cluster: a simulated Kubernetes API server with GPU "
     "node\n"
     "             pools and ML-serving workloads, for kubectl, Kubedeck and tests\n"
@@ -62,6 +65,8 @@ int run(int argc, char **argv) {
     QString command = args[1];
     QStringList rest = args.mid(2);
     rest.prepend(args[0] + QLatin1Char(' ') + command);
+    if (command == QLatin1String("lint"))
+        return runLint(rest);
     if (command == QLatin1String("sandbox"))
         return runSandbox(rest);
     if (command == QLatin1String("topology"))

@@ -48,7 +48,7 @@ void makePathsAbsolute(const std::string &kind, nlohmann::json &inner, const QSt
     }
 }
 
-int lineOf(const std::map<std::string, manifest::Position> &positions, const std::string &path) {
+int lineOf(const manifest::FieldPositions &positions, const std::string &path) {
     auto it = positions.find(path);
     return it == positions.end() ? 0 : it->second.line;
 }

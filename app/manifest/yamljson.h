@@ -1,12 +1,13 @@
 #pragma once
 // YAML text to JSON values, one per document, with the position of every key and value.
 // Hostile input (billion laughs, deep nesting, huge files, bad encodings) becomes a diagnostic,
-// never a crash: every limit below is checked before or while yaml-cpp materialises nodes.
+// never a crash: every limit below is checked while the parser's events are turned into values.
+
+#include "manifest/fieldpositions.h"
 
 #include <nlohmann/json.hpp>
 
 #include <cstddef>
-#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,14 +15,9 @@
 namespace kd::manifest {
 
 struct YamlLimits {
-    std::size_t maxInputBytes = 64u * 1024u * 1024u;
-    int maxDepth = 128;                        // nesting of maps and sequences
-    std::size_t maxNodesPerDocument = 250'000; // materialised nodes incl. alias expansion
-};
-
-struct Position {
-    int line = 0;   // 1-based
-    int column = 0; // 1-based
+    std::size_t maxInputBytes = 64u * 1024u * 1024u; // also caps the text aliases expand to
+    int maxDepth = 128;                              // nesting of maps and sequences
+    std::size_t maxNodesPerDocument = 250'000;       // materialised nodes incl. alias expansion
 };
 
 struct YamlDiagnostic {
@@ -35,9 +31,11 @@ struct YamlDocument {
     nlohmann::json value; // null for an empty document
     Position start;       // where the document begins
     // Canonical field path (see canonicalPath) -> position of the key (or of the sequence item).
-    std::map<std::string, Position> keyPositions;
-    // Canonical field path -> position of the value.
-    std::map<std::string, Position> valuePositions;
+    // The fields of an expanded alias are where the anchored node is written.
+    FieldPositions keyPositions;
+    // Canonical field path -> position of the value. An empty value (`key:`, a bare `-`) is just
+    // after the ':' or '-'; in flow style it is at the ',' or bracket that ends it.
+    FieldPositions valuePositions;
 };
 
 struct YamlParseResult {
@@ -56,13 +54,5 @@ nlohmann::json resolvePlainScalar(const std::string &text);
 // Parses exactly one document (e.g. a server-side apply body). Throws std::runtime_error
 // with a readable message when the text is not exactly one valid document.
 nlohmann::json parseSingleYamlDocument(std::string_view text, const YamlLimits &limits = {});
-
-// Field paths in the form the Kubernetes API uses in Status causes:
-// `spec.template.spec.containers[0].resources.limits[nvidia.com/gpu]`. Map keys that are not
-// plain identifiers are bracketed. canonicalPath normalises `a.b` and `a[b]` to one form so a
-// server's cause can be found in keyPositions.
-std::string appendKey(const std::string &path, std::string_view key);
-std::string appendIndex(const std::string &path, std::size_t index);
-std::string canonicalPath(std::string_view fieldPath);
 
 } // namespace kd::manifest

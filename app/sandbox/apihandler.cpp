@@ -5,6 +5,7 @@
 #include "sandbox/cluster.h"
 #include "sandbox/discovery.h"
 #include "sandbox/faults.h"
+#include "sandbox/openapi.h"
 #include "sandbox/resources.h"
 
 namespace kd::sandbox {
@@ -110,6 +111,8 @@ ApiResponse ApiHandler::dispatch(const ApiRequest &request) {
         }
         return r;
     }
+    if (isOpenApiV3Path(path))
+        return serveOpenApiV3(request);
     if (path == "/api" || path == "/api/")
         return ApiResponse::json(200, coreApiVersions(m_serverAddress));
     if (path == "/apis" || path == "/apis/")

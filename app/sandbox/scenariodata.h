@@ -1,6 +1,6 @@
 #pragma once
 // The built-in scenarios: resources/scenarios/*.yaml compiled into kd_scenario_data by
-// resources/embedscenarios.cmake. Sorted by name; the texts are the files byte for byte.
+// resources/embedtexts.cmake. Sorted by name; the texts are the files byte for byte.
 
 #include <span>
 #include <string_view>

@@ -181,7 +181,9 @@ int ApiServer::start() {
         res.status = a.status;
         for (const auto &[k, v] : a.headers)
             res.set_header(k.c_str(), v);
-        res.set_header("Cache-Control", "no-cache, private");
+        // OpenAPI v3 documents asked for by their current hash may be cached (openapi.cpp).
+        if (!res.has_header("Cache-Control"))
+            res.set_header("Cache-Control", "no-cache, private");
         if (a.watch) {
             std::shared_ptr<WatchStream> stream = a.watch;
             res.set_chunked_content_provider(

@@ -6,6 +6,7 @@
 #include "model/resourcetablemodel.h"
 #include "ui/connection.h"
 #include "ui/detailspane.h"
+#include "ui/editorpane.h"
 #include "ui/objectactions.h"
 #include "ui/topologypane.h"
 
@@ -15,6 +16,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenuBar>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSettings>
@@ -199,6 +201,20 @@ void MainWindow::buildUi() {
         if (error)
             QMessageBox::warning(this, tr("Kubedeck"), text);
     });
+
+    m_editor = new EditorPane(m_connection, m_tabs);
+    m_tabs->addTab(m_editor, m_editor->tabTitle());
+    connect(m_editor, &EditorPane::tabTitleChanged, m_tabs,
+            [this](const QString &title) { m_tabs->setTabText(m_tabs->indexOf(m_editor), title); });
+    m_editor->setSelectionProvider([this] {
+        return std::pair{selectedKindKey(), selectedObject()};
+    });
+    menuBar()->addMenu(m_editor->menu());
+    connect(m_actions, &ObjectActions::editYamlRequested, this,
+            [this](const QString &kindKey, const kube::ObjectPtr &object) {
+                m_tabs->setCurrentWidget(m_editor);
+                m_editor->openLiveObject(kindKey, object);
+            });
 
     m_details = new DetailsPane(m_splitter);
     m_splitter->addWidget(m_kinds);
@@ -460,6 +476,10 @@ void MainWindow::saveSettings() const {
 }
 
 void MainWindow::closeEvent(QCloseEvent *event) {
+    if (!m_editor->okToClose()) {
+        event->ignore(); // the editor's text is not saved yet
+        return;
+    }
     saveSettings();
     QMainWindow::closeEvent(event);
 }

@@ -27,6 +27,7 @@ namespace kd::ui {
 
 class Connection;
 class DetailsPane;
+class EditorPane;
 class ObjectActions;
 class TopologyPane;
 
@@ -54,7 +55,8 @@ public:
     ObjectActions *actions() const { return m_actions; }
     QTableView *table() const { return m_table; }
     TopologyPane *topology() const { return m_topology; }
-    // Shows the resource table (0) or the topology (1).
+    EditorPane *editor() const { return m_editor; }
+    // Shows the resource table (0), the topology (1) or the YAML editor (2).
     void showView(int index);
     // Selects kind and object in the browser; false when the object is not shown.
     bool selectObject(const QString &kindKey, const QString &ns, const QString &name);
@@ -97,6 +99,7 @@ private:
     DetailsPane *m_details = nullptr;
     QTabWidget *m_tabs = nullptr;
     TopologyPane *m_topology = nullptr;
+    EditorPane *m_editor = nullptr;
     QSplitter *m_splitter = nullptr;
     bool m_restoringNamespace = false;
     bool m_connectedOnce = false;

@@ -34,21 +34,27 @@ ObjectActions::ObjectActions(Connection *connection, QWidget *dialogParent)
     , m_scale(new QAction(tr("Scale…"), this))
     , m_restart(new QAction(tr("Restart"), this))
     , m_rollback(new QAction(tr("Roll back"), this))
-    , m_delete(new QAction(tr("Delete…"), this)) {
+    , m_delete(new QAction(tr("Delete…"), this))
+    , m_editYaml(new QAction(tr("Edit YAML"), this)) {
     m_scale->setObjectName(QStringLiteral("scaleAction"));
     m_restart->setObjectName(QStringLiteral("restartAction"));
     m_rollback->setObjectName(QStringLiteral("rollbackAction"));
     m_delete->setObjectName(QStringLiteral("deleteAction"));
+    m_editYaml->setObjectName(QStringLiteral("editYamlAction"));
     m_delete->setShortcut(QKeySequence::Delete);
     connect(m_scale, &QAction::triggered, this, &ObjectActions::scaleWithDialog);
     connect(m_restart, &QAction::triggered, this, &ObjectActions::confirmRestart);
     connect(m_rollback, &QAction::triggered, this, &ObjectActions::confirmRollback);
     connect(m_delete, &QAction::triggered, this, &ObjectActions::confirmDelete);
+    connect(m_editYaml, &QAction::triggered, this, [this] {
+        if (m_object)
+            emit editYamlRequested(m_kindKey, m_object);
+    });
     setSelection(QString(), nullptr);
 }
 
 QList<QAction *> ObjectActions::actions() const {
-    return {m_scale, m_restart, m_rollback, m_delete};
+    return {m_scale, m_restart, m_rollback, m_delete, m_editYaml};
 }
 
 QString ObjectActions::describe() const {
@@ -85,6 +91,7 @@ void ObjectActions::setSelection(const QString &kindKey, const kube::ObjectPtr &
     applies(m_rollback, kindKey == QLatin1String("deployments.apps"),
             tr("Only Deployments can be rolled back to a revision."));
     applies(m_delete, kindKey != QLatin1String("events"), tr("Events expire on their own."));
+    applies(m_editYaml, kindKey != QLatin1String("events"), tr("Events are not edited."));
     updateEnabled();
     if (!connected || !object)
         return;

@@ -1,7 +1,8 @@
 #pragma once
 // What the user can do to the selected object: scale, restart, roll back to the previous
-// revision, delete. Each action is enabled only when it applies to the kind and the user's RBAC
-// allows it; otherwise its tooltip says why. Results come back as messages where the user acted.
+// revision, delete, edit its YAML. Each action is enabled only when it applies to the kind and the
+// user's RBAC allows it; otherwise its tooltip says why. Results come back as messages where the
+// user acted.
 
 #include "kube/error.h"
 #include "kube/kubeobject.h"
@@ -31,6 +32,7 @@ public:
     QAction *restartAction() const { return m_restart; }
     QAction *rollbackAction() const { return m_rollback; }
     QAction *deleteAction() const { return m_delete; }
+    QAction *editYamlAction() const { return m_editYaml; }
 
     void setSelection(const QString &kindKey, const kube::ObjectPtr &object);
 
@@ -45,6 +47,8 @@ signals:
     void message(const QString &text, bool error);
     // A write finished (successfully or not); tests wait for it.
     void finished(bool ok);
+    // "Edit YAML": the window opens the object in the YAML editor.
+    void editYamlRequested(const QString &kindKey, const kd::kube::ObjectPtr &object);
 
 private:
     void scaleWithDialog();
@@ -67,6 +71,7 @@ private:
     QAction *m_restart;
     QAction *m_rollback;
     QAction *m_delete;
+    QAction *m_editYaml;
     QString m_kindKey;
     kube::ObjectPtr m_object;
     quint64 m_selectionSerial = 0;       // permission answers for an older selection are dropped
