@@ -1,5 +1,6 @@
 #include "manifest/yamlencoding.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 
@@ -184,6 +185,54 @@ Position MarkMapper::mapOffset(std::size_t byteOffset) const {
     Position p = positionOfOffset(m_chunk, byteOffset);
     p.line += m_firstLine - 1;
     return p;
+}
+
+namespace {
+
+bool isMarkerLine(std::string_view line, std::string_view marker) {
+    if (line.substr(0, 3) != marker)
+        return false;
+    return line.size() == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r';
+}
+
+} // namespace
+
+std::vector<Chunk> splitDocuments(std::string_view text) {
+    std::vector<Chunk> chunks;
+    std::size_t start = 0, pos = 0;
+    int line = 1, chunkLine = 1;
+    while (pos <= text.size()) {
+        std::size_t eol = text.find('\n', pos);
+        if (eol == std::string_view::npos)
+            eol = text.size();
+        std::string_view current = text.substr(pos, eol - pos);
+        if (isMarkerLine(current, "---") || isMarkerLine(current, "...")) {
+            chunks.push_back({text.substr(start, pos - start), chunkLine});
+            start = isMarkerLine(current, "---") ? pos : std::min(eol + 1, text.size());
+            chunkLine = isMarkerLine(current, "---") ? line : line + 1;
+        }
+        pos = eol + 1;
+        ++line;
+    }
+    chunks.push_back({text.substr(std::min(start, text.size())), chunkLine});
+    return chunks;
+}
+
+bool isBlank(std::string_view chunk) {
+    std::size_t i = 0;
+    while (i < chunk.size()) {
+        std::size_t eol = chunk.find('\n', i);
+        std::string_view line =
+            chunk.substr(i, eol == std::string_view::npos ? std::string_view::npos : eol - i);
+        auto first = line.find_first_not_of(" \t\r");
+        if (first != std::string_view::npos && line[first] != '#' && !isMarkerLine(line, "---") &&
+            !isMarkerLine(line, "...") && line.substr(first, 1) != "%")
+            return false;
+        if (eol == std::string_view::npos)
+            break;
+        i = eol + 1;
+    }
+    return true;
 }
 
 } // namespace kd::manifest::detail

@@ -1,12 +1,14 @@
 #pragma once
-// Internal to kd_manifest: bringing YAML input to UTF-8 text the parser accepts, and turning the
-// parser's marks back into the 1-based line and byte column of that text.
+// Internal to kd_manifest: bringing YAML input to UTF-8 text the parser accepts, cutting it into
+// documents, and turning the parser's marks back into the 1-based line and byte column of that
+// text.
 
 #include "manifest/yamljson.h"
 
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace kd::manifest::detail {
 
@@ -21,6 +23,18 @@ struct DecodedText {
 // Strips a UTF-8 BOM, decodes UTF-16 with a BOM, and refuses NUL bytes and invalid UTF-8
 // (an Encoding diagnostic in result, and false).
 bool decodeInput(std::string_view input, DecodedText &out, YamlParseResult &result);
+
+// One document's text: from its `---` line (or the start) to the next marker.
+struct Chunk {
+    std::string_view text;
+    int firstLine = 1; // 1-based line of text[0] in the whole input
+};
+
+// Cuts text at every `---` and `...` line. Document markers at column 0 always end a document,
+// even inside block scalars, so one broken document leaves the others intact.
+std::vector<Chunk> splitDocuments(std::string_view text);
+// True when a chunk holds nothing but blank lines, comments, markers and directives.
+bool isBlank(std::string_view chunk);
 
 // The 1-based line and byte column of a byte offset in text.
 Position positionOfOffset(std::string_view text, std::size_t offset);

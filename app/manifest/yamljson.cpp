@@ -92,63 +92,6 @@ nlohmann::json resolvePlainScalar(const std::string &s) {
     return detail::resolvePlain(s);
 }
 
-namespace {
-
-// --- splitting into documents -------------------------------------------------------------
-
-struct Chunk {
-    std::string_view text;
-    int firstLine = 1; // 1-based line of text[0] in the whole input
-};
-
-bool isMarkerLine(std::string_view line, std::string_view marker) {
-    if (line.substr(0, 3) != marker)
-        return false;
-    return line.size() == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r';
-}
-
-// Document markers at column 0 always end a document in YAML, even inside block scalars,
-// so splitting on them lets one broken document leave the others intact.
-std::vector<Chunk> splitDocuments(std::string_view text) {
-    std::vector<Chunk> chunks;
-    std::size_t start = 0, pos = 0;
-    int line = 1, chunkLine = 1;
-    while (pos <= text.size()) {
-        std::size_t eol = text.find('\n', pos);
-        if (eol == std::string_view::npos)
-            eol = text.size();
-        std::string_view current = text.substr(pos, eol - pos);
-        if (isMarkerLine(current, "---") || isMarkerLine(current, "...")) {
-            chunks.push_back({text.substr(start, pos - start), chunkLine});
-            start = isMarkerLine(current, "---") ? pos : std::min(eol + 1, text.size());
-            chunkLine = isMarkerLine(current, "---") ? line : line + 1;
-        }
-        pos = eol + 1;
-        ++line;
-    }
-    chunks.push_back({text.substr(std::min(start, text.size())), chunkLine});
-    return chunks;
-}
-
-bool isBlank(std::string_view chunk) {
-    std::size_t i = 0;
-    while (i < chunk.size()) {
-        std::size_t eol = chunk.find('\n', i);
-        std::string_view line =
-            chunk.substr(i, eol == std::string_view::npos ? std::string_view::npos : eol - i);
-        auto first = line.find_first_not_of(" \t\r");
-        if (first != std::string_view::npos && line[first] != '#' && !isMarkerLine(line, "---") &&
-            !isMarkerLine(line, "...") && line.substr(first, 1) != "%")
-            return false;
-        if (eol == std::string_view::npos)
-            break;
-        i = eol + 1;
-    }
-    return true;
-}
-
-} // namespace
-
 YamlParseResult parseYaml(std::string_view input, const YamlLimits &limits) {
     YamlParseResult result;
     if (input.size() > limits.maxInputBytes) {
@@ -161,11 +104,11 @@ YamlParseResult parseYaml(std::string_view input, const YamlLimits &limits) {
     detail::DecodedText decoded;
     if (!detail::decodeInput(input, decoded, result))
         return result;
-    std::vector<Chunk> chunks = splitDocuments(decoded.text);
-    std::erase_if(chunks, [](const Chunk &chunk) { return isBlank(chunk.text); });
+    std::vector<detail::Chunk> chunks = detail::splitDocuments(decoded.text);
+    std::erase_if(chunks, [](const detail::Chunk &chunk) { return detail::isBlank(chunk.text); });
     result.documents.reserve(chunks.size());
     FieldTree scratch;
-    for (const Chunk &chunk : chunks) {
+    for (const detail::Chunk &chunk : chunks) {
         YamlDocument doc;
         if (detail::parseDocument(chunk.text, chunk.firstLine, decoded.simple, limits, scratch, doc,
                                   result.diagnostics))

@@ -1,5 +1,7 @@
 #include "yamlcppreference.h"
 
+#include "manifest/yamlencoding.h"
+
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -13,54 +15,9 @@ using manifest::Position;
 using manifest::YamlDiagnostic;
 using nlohmann::json;
 
-struct Chunk {
-    std::string_view text;
-    int firstLine = 1;
-};
-
-bool isMarkerLine(std::string_view line, std::string_view marker) {
-    if (line.substr(0, 3) != marker)
-        return false;
-    return line.size() == 3 || line[3] == ' ' || line[3] == '\t' || line[3] == '\r';
-}
-
-std::vector<Chunk> splitDocuments(std::string_view text) {
-    std::vector<Chunk> chunks;
-    std::size_t start = 0, pos = 0;
-    int line = 1, chunkLine = 1;
-    while (pos <= text.size()) {
-        std::size_t eol = text.find('\n', pos);
-        if (eol == std::string_view::npos)
-            eol = text.size();
-        std::string_view current = text.substr(pos, eol - pos);
-        if (isMarkerLine(current, "---") || isMarkerLine(current, "...")) {
-            chunks.push_back({text.substr(start, pos - start), chunkLine});
-            start = isMarkerLine(current, "---") ? pos : std::min(eol + 1, text.size());
-            chunkLine = isMarkerLine(current, "---") ? line : line + 1;
-        }
-        pos = eol + 1;
-        ++line;
-    }
-    chunks.push_back({text.substr(std::min(start, text.size())), chunkLine});
-    return chunks;
-}
-
-bool isBlank(std::string_view chunk) {
-    std::size_t i = 0;
-    while (i < chunk.size()) {
-        std::size_t eol = chunk.find('\n', i);
-        std::string_view line =
-            chunk.substr(i, eol == std::string_view::npos ? std::string_view::npos : eol - i);
-        auto first = line.find_first_not_of(" \t\r");
-        if (first != std::string_view::npos && line[first] != '#' && !isMarkerLine(line, "---") &&
-            !isMarkerLine(line, "...") && line.substr(first, 1) != "%")
-            return false;
-        if (eol == std::string_view::npos)
-            break;
-        i = eol + 1;
-    }
-    return true;
-}
+using manifest::detail::Chunk;
+using manifest::detail::isBlank;
+using manifest::detail::splitDocuments;
 
 struct LimitError : std::runtime_error {
     LimitError(const YAML::Mark &m, const std::string &what)
