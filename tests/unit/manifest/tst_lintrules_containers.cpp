@@ -35,14 +35,8 @@ private slots:
 };
 
 void TestLintRulesContainers::reported_data() {
-    QTest::addColumn<QList<QByteArray>>("edits");
-    QTest::addColumn<QByteArray>("rule");
-    QTest::addColumn<QByteArray>("needle");
-
-    const auto row = [](const char *name, QList<QByteArray> edits, const char *rule,
-                        const char *needle) {
-        QTest::newRow(name) << edits << QByteArray(rule) << QByteArray(needle);
-    };
+    reportedColumns();
+    const auto row = &reportedRow;
     row("latest tag",
         pairs({"image: ghcr.io/acme/llm-server:1.4.2", "image: @@ghcr.io/acme/llm-server:latest"}),
         "image-latest-tag", "image `ghcr.io/acme/llm-server:latest` uses the `latest` tag");
@@ -166,18 +160,12 @@ void TestLintRulesContainers::reported_data() {
 }
 
 void TestLintRulesContainers::reported() {
-    QFETCH(QList<QByteArray>, edits);
-    QFETCH(QByteArray, rule);
-    QFETCH(QByteArray, needle);
-    expectAtMarks(edited(edits), rule.toStdString(), needle.toStdString());
+    checkReported();
 }
 
 void TestLintRulesContainers::notReported_data() {
-    QTest::addColumn<QList<QByteArray>>("edits");
-    QTest::addColumn<QByteArray>("rule");
-    const auto row = [](const char *name, QList<QByteArray> edits, const char *rule) {
-        QTest::newRow(name) << edits << QByteArray(rule);
-    };
+    notReportedColumns();
+    const auto row = &notReportedRow;
     row("image pinned by digest", pairs({"llm-server:1.4.2", "llm-server@sha256:0123456789abcdef"}),
         "image-latest-tag");
     row("requests default to limits",
@@ -237,11 +225,7 @@ void TestLintRulesContainers::notReported_data() {
 }
 
 void TestLintRulesContainers::notReported() {
-    QFETCH(QList<QByteArray>, edits);
-    QFETCH(QByteArray, rule);
-    const std::string text = edited(edits);
-    QVERIFY(parsesCleanly(text));
-    QCOMPARE(summaries(withRule(lintWith(text), rule.toStdString())), QStringList());
+    checkNotReported();
 }
 
 void TestLintRulesContainers::containerIsNamed() {

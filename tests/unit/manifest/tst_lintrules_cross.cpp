@@ -50,13 +50,8 @@ private slots:
 };
 
 void TestLintRulesCross::reported_data() {
-    QTest::addColumn<QList<QByteArray>>("edits");
-    QTest::addColumn<QByteArray>("rule");
-    QTest::addColumn<QByteArray>("needle");
-    const auto row = [](const char *name, QList<QByteArray> edits, const char *rule,
-                        const char *needle) {
-        QTest::newRow(name) << edits << QByteArray(rule) << QByteArray(needle);
-    };
+    reportedColumns();
+    const auto row = &reportedRow;
     row("budget allows no eviction", pairs({"maxUnavailable: 1", "maxUnavailable: @@0"}),
         "pdb-blocks-drain", "maxUnavailable 0 allows no eviction");
     row("budget keeps the HPA minimum",
@@ -117,18 +112,12 @@ void TestLintRulesCross::reported_data() {
 }
 
 void TestLintRulesCross::reported() {
-    QFETCH(QList<QByteArray>, edits);
-    QFETCH(QByteArray, rule);
-    QFETCH(QByteArray, needle);
-    expectAtMarks(edited(edits), rule.toStdString(), needle.toStdString());
+    checkReported();
 }
 
 void TestLintRulesCross::notReported_data() {
-    QTest::addColumn<QList<QByteArray>>("edits");
-    QTest::addColumn<QByteArray>("rule");
-    const auto row = [](const char *name, QList<QByteArray> edits, const char *rule) {
-        QTest::newRow(name) << edits << QByteArray(rule);
-    };
+    notReportedColumns();
+    const auto row = &notReportedRow;
     row("budget below the minimum",
         pairs({"maxUnavailable: 1\n  selector", "minAvailable: 1\n  selector"}),
         "pdb-blocks-drain");
@@ -152,11 +141,7 @@ void TestLintRulesCross::notReported_data() {
 }
 
 void TestLintRulesCross::notReported() {
-    QFETCH(QList<QByteArray>, edits);
-    QFETCH(QByteArray, rule);
-    const std::string text = edited(edits);
-    QVERIFY(parsesCleanly(text));
-    QCOMPARE(summaries(withRule(lintWith(text), rule.toStdString())), QStringList());
+    checkNotReported();
 }
 
 void TestLintRulesCross::budgetMissing() {

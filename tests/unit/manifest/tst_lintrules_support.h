@@ -350,4 +350,42 @@ inline QList<QByteArray> pairs(std::initializer_list<const char *> items) {
     return out;
 }
 
+// The `reported` and `notReported` tables every rule test has: rows of (from, to) edits to the
+// clean serving set, the rule, and (for `reported`) a needle its message must contain; the edited
+// text marks where the rule must be reported with @@.
+inline void reportedColumns() {
+    QTest::addColumn<QList<QByteArray>>("edits");
+    QTest::addColumn<QByteArray>("rule");
+    QTest::addColumn<QByteArray>("needle");
+}
+
+inline void reportedRow(const char *name, QList<QByteArray> edits, const char *rule,
+                        const char *needle) {
+    QTest::newRow(name) << edits << QByteArray(rule) << QByteArray(needle);
+}
+
+inline void checkReported() {
+    QFETCH(QList<QByteArray>, edits);
+    QFETCH(QByteArray, rule);
+    QFETCH(QByteArray, needle);
+    expectAtMarks(edited(edits), rule.toStdString(), needle.toStdString());
+}
+
+inline void notReportedColumns() {
+    QTest::addColumn<QList<QByteArray>>("edits");
+    QTest::addColumn<QByteArray>("rule");
+}
+
+inline void notReportedRow(const char *name, QList<QByteArray> edits, const char *rule) {
+    QTest::newRow(name) << edits << QByteArray(rule);
+}
+
+inline void checkNotReported() {
+    QFETCH(QList<QByteArray>, edits);
+    QFETCH(QByteArray, rule);
+    const std::string text = edited(edits);
+    QVERIFY(parsesCleanly(text));
+    QCOMPARE(summaries(withRule(lintWith(text), rule.toStdString())), QStringList());
+}
+
 } // namespace kdtest

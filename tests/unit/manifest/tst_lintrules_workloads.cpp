@@ -56,13 +56,8 @@ private slots:
 };
 
 void TestLintRulesWorkloads::reported_data() {
-    QTest::addColumn<QList<QByteArray>>("edits");
-    QTest::addColumn<QByteArray>("rule");
-    QTest::addColumn<QByteArray>("needle");
-    const auto row = [](const char *name, QList<QByteArray> edits, const char *rule,
-                        const char *needle) {
-        QTest::newRow(name) << edits << QByteArray(rule) << QByteArray(needle);
-    };
+    reportedColumns();
+    const auto row = &reportedRow;
     row("template label differs",
         pairs({kTemplateLabels, "    metadata:\n      @@labels:\n        app: llm-server-v2\n"}),
         "selector-mismatch", "it requires app=llm-server (template has llm-server-v2)");
@@ -122,18 +117,12 @@ void TestLintRulesWorkloads::reported_data() {
 }
 
 void TestLintRulesWorkloads::reported() {
-    QFETCH(QList<QByteArray>, edits);
-    QFETCH(QByteArray, rule);
-    QFETCH(QByteArray, needle);
-    expectAtMarks(edited(edits), rule.toStdString(), needle.toStdString());
+    checkReported();
 }
 
 void TestLintRulesWorkloads::notReported_data() {
-    QTest::addColumn<QList<QByteArray>>("edits");
-    QTest::addColumn<QByteArray>("rule");
-    const auto row = [](const char *name, QList<QByteArray> edits, const char *rule) {
-        QTest::newRow(name) << edits << QByteArray(rule);
-    };
+    notReportedColumns();
+    const auto row = &notReportedRow;
     row("template has extra labels",
         pairs({kTemplateLabels, "    metadata:\n      labels:\n        app: llm-server\n"
                                 "        version: v2\n"}),
@@ -171,11 +160,7 @@ void TestLintRulesWorkloads::notReported_data() {
 }
 
 void TestLintRulesWorkloads::notReported() {
-    QFETCH(QList<QByteArray>, edits);
-    QFETCH(QByteArray, rule);
-    const std::string text = edited(edits);
-    QVERIFY(parsesCleanly(text));
-    QCOMPARE(summaries(withRule(lintWith(text), rule.toStdString())), QStringList());
+    checkNotReported();
 }
 
 void TestLintRulesWorkloads::daemonSetFenceposts() {
