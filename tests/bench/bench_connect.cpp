@@ -16,6 +16,8 @@
 #include "model/columns.h"
 #include "model/objectstore.h"
 
+#include "procstatus.h"
+
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QProcess>
@@ -24,27 +26,15 @@
 
 #include <malloc.h>
 
-#include <cstring>
-
 #include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <string>
 #include <thread>
 
 using namespace kd;
 
 namespace {
-
-double statusMegabytes(const char *field) {
-    std::ifstream status("/proc/self/status");
-    std::string line;
-    while (std::getline(status, line))
-        if (line.rfind(field, 0) == 0)
-            return std::stod(line.substr(std::strlen(field))) / 1024.0;
-    return -1;
-}
 
 std::size_t heapInUse() {
     return mallinfo2().uordblks;
@@ -177,7 +167,7 @@ int main(int argc, char **argv) {
     load.join();
     std::printf("pod_changes_sent %d count\n", sent.load());
     std::printf("longest_event_loop_stall %.1f ms\n", std::max(0.0, longestGapNs / 1e6 - 5.0));
-    std::printf("peak_rss %.0f MB\n", statusMegabytes("VmHWM:"));
+    std::printf("peak_rss %.0f MB\n", kdtest::statusMegabytes("VmHWM:"));
 
     // One cached pod on its own: each rebuilt from its JSON, the heap that takes. Measured after
     // peak_rss, which the copies would raise.

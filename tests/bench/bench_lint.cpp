@@ -22,6 +22,8 @@
 // DIR/single, e.g. to time `kubedeck lint` itself on it.
 #include "cli/lintcommand.h"
 
+#include "procstatus.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
@@ -30,7 +32,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <cstring>
 #include <fstream>
 #include <functional>
 #include <string>
@@ -50,15 +51,6 @@ double seconds(const std::function<void()> &f) {
     t.start();
     f();
     return static_cast<double>(t.nsecsElapsed()) / 1e9;
-}
-
-double statusMegabytes(const char *field) {
-    std::ifstream status("/proc/self/status");
-    std::string line;
-    while (std::getline(status, line))
-        if (line.rfind(field, 0) == 0)
-            return std::stod(line.substr(std::strlen(field))) / 1024.0;
-    return -1;
 }
 
 // Document `index` of the corpus: the group's kind in a fixed order, with the group's quirks.
@@ -215,7 +207,7 @@ int runScenario(const std::string &scenario, const std::string &dir, int runs) {
     print(scenario, "mb_per_s", static_cast<double>(bytes) / 1e6 / s, "MB/s");
     print(scenario, "parse_seconds", median(parse), "s");
     print(scenario, "report_seconds", median(report), "s");
-    print(scenario, "peak_rss", statusMegabytes("VmHWM:"), "MB");
+    print(scenario, "peak_rss", kdtest::statusMegabytes("VmHWM:"), "MB");
     return documents > 0 ? 0 : 1;
 }
 

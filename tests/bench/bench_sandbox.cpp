@@ -5,6 +5,7 @@
 #include "sandbox/scenario.h"
 #include "sandbox/server.h"
 
+#include "procstatus.h"
 #include "urlencode.h"
 
 #include <httplib.h>
@@ -12,8 +13,6 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
-#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -22,15 +21,6 @@ using namespace kd::sandbox;
 using Clk = std::chrono::steady_clock;
 
 namespace {
-
-double residentMegabytes() {
-    std::ifstream status("/proc/self/status");
-    std::string line;
-    while (std::getline(status, line))
-        if (line.rfind("VmRSS:", 0) == 0)
-            return std::stod(line.substr(6)) / 1024.0;
-    return -1;
-}
 
 double seconds(Clk::time_point since) {
     return std::chrono::duration<double>(Clk::now() - since).count();
@@ -171,7 +161,8 @@ int main(int argc, char **argv) {
             return 1;
     }
 
-    std::printf("sandbox_resident_memory_%d_pods %.1f MB\n", pods, residentMegabytes());
+    std::printf("sandbox_resident_memory_%d_pods %.1f MB\n", pods,
+                kdtest::statusMegabytes("VmRSS:"));
     server.stop();
     cluster.stop();
     return 0;
