@@ -345,9 +345,7 @@ int runLint(const QStringList &arguments) {
         schemaDirs.push_back(std::make_shared<RecordedSchemaDirectory>(dir.toStdString()));
         schemas.addLazy(schemaDirs.back());
     }
-    // The built-in set lives for the whole program: share it without owning it.
-    schemas.add(std::shared_ptr<const manifest::SchemaSet>(
-        std::shared_ptr<const manifest::SchemaSet>(), &manifest::builtinSchemas()));
+    schemas.addBuiltin();
     options.schemas = &schemas;
 
     std::vector<std::string> paths;

@@ -128,11 +128,14 @@ const SchemaNode *SchemaCatalog::find(std::string_view apiVersion, std::string_v
     return nullptr;
 }
 
+void SchemaCatalog::addBuiltin() {
+    // An aliasing pointer that owns nothing: the built-in set is never freed.
+    add(std::shared_ptr<const SchemaSet>(std::shared_ptr<const SchemaSet>(), &builtinSchemas()));
+}
+
 SchemaCatalog SchemaCatalog::builtin() {
     SchemaCatalog catalog;
-    // The built-in set lives for the whole program: share it without owning it.
-    catalog.add(
-        std::shared_ptr<const SchemaSet>(std::shared_ptr<const SchemaSet>(), &builtinSchemas()));
+    catalog.addBuiltin();
     return catalog;
 }
 

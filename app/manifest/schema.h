@@ -112,6 +112,9 @@ public:
     const SchemaNode *find(std::string_view apiVersion, std::string_view kind,
                            std::string *source = nullptr) const;
 
+    // Adds builtinSchemas() as the next source (borrowed: it lives for the whole program).
+    void addBuiltin();
+
     // Built-in catalogue only.
     static SchemaCatalog builtin();
 

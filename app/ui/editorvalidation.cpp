@@ -28,9 +28,7 @@ makeCatalog(const std::shared_ptr<const manifest::SchemaSet> &cluster) {
     auto catalog = std::make_shared<manifest::SchemaCatalog>();
     if (cluster)
         catalog->add(cluster);
-    // The built-in set lives for the whole program; the catalogue only borrows it.
-    catalog->add(std::shared_ptr<const manifest::SchemaSet>(&manifest::builtinSchemas(),
-                                                            [](const manifest::SchemaSet *) {}));
+    catalog->addBuiltin();
     return catalog;
 }
 
