@@ -1,0 +1,206 @@
+// GpuLedger's views: the per-node and per-pool tables and the Pending GPU pods with their
+// explanations, built from the ledger's state when first asked for after a change.
+
+#include "model/display.h"
+#include "model/gpuledger.h"
+#include "semantics/gpufit.h"
+#include "semantics/jsonpath.h"
+#include "semantics/resources.h"
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+namespace kd::model {
+
+using kube::Json;
+using semantics::jsonAt;
+
+namespace {
+
+qint64 wholeUnits(std::int64_t milli) {
+    return (milli + 999) / 1000;
+}
+
+QStringList hardTaints(const Json &node) {
+    QStringList out;
+    if (const Json &taints = jsonAt(node, {"spec", "taints"}); taints.is_array())
+        for (const Json &t : taints) {
+            const std::string effect = t.value("effect", "");
+            if (effect != "NoSchedule" && effect != "NoExecute")
+                continue;
+            const std::string value = t.value("value", "");
+            out << QString::fromStdString(t.value("key", "") + (value.empty() ? "" : "=" + value) +
+                                          ":" + effect);
+        }
+    return out;
+}
+
+bool readyCondition(const Json &node) {
+    if (const Json &conditions = jsonAt(node, {"status", "conditions"}); conditions.is_array())
+        for (const Json &c : conditions)
+            if (c.value("type", "") == "Ready")
+                return c.value("status", "") == "True";
+    return false;
+}
+
+GpuNode nodeHeader(const Json &node, const QString &poolLabel) {
+    GpuNode g;
+    g.name = jsonString(node, {"metadata", "name"});
+    const Json &labels = jsonAt(node, {"metadata", "labels"});
+    auto label = [&](const char *key) {
+        const Json &v = jsonAt(labels, {key});
+        return v.is_string() ? QString::fromStdString(v.get<std::string>()) : QString();
+    };
+    g.product = label("nvidia.com/gpu.product");
+    g.memoryMiB = label("nvidia.com/gpu.memory").toLongLong();
+    g.gpuCount = label("nvidia.com/gpu.count").toLongLong();
+    g.migStrategy = label("nvidia.com/mig.strategy");
+    g.ready = readyCondition(node);
+    const Json &unschedulable = jsonAt(node, {"spec", "unschedulable"});
+    g.unschedulable = unschedulable.is_boolean() && unschedulable.get<bool>();
+    g.taints = hardTaints(node);
+    if (!poolLabel.isEmpty()) {
+        const Json &v = jsonAt(labels, {poolLabel.toStdString().c_str()});
+        g.pool = v.is_string() ? QString::fromStdString(v.get<std::string>())
+                               : QStringLiteral("(no %1)").arg(poolLabel);
+    } else {
+        g.pool = g.product.isEmpty() ? QStringLiteral("(unknown GPU product)") : g.product;
+    }
+    return g;
+}
+
+} // namespace
+
+void GpuLedger::buildViews() const {
+    m_nodeView.clear();
+    m_poolView.clear();
+    for (const auto &[name, object] : m_nodes) {
+        const Json &node = object->json();
+        const semantics::ResourceList capacity =
+            semantics::parseResourceList(jsonAt(node, {"status", "capacity"}));
+        const Json &allocatableJson = jsonAt(node, {"status", "allocatable"});
+        const semantics::ResourceList allocatable =
+            allocatableJson.is_object() ? semantics::parseResourceList(allocatableJson) : capacity;
+        std::map<std::string, GpuResourceUse> uses;
+        for (const auto *list : {&capacity, &allocatable})
+            for (const auto &[resource, amount] : *list)
+                if (amount > 0 && semantics::isGpuResource(resource))
+                    uses[resource].resource = QString::fromStdString(resource);
+        auto on = m_onNode.find(name);
+        if (on != m_onNode.end())
+            for (const auto &[key, uid] : on->second.pods) {
+                const PodEntry &p = *m_pods.find(uid);
+                for (const semantics::GpuNeed &need : semantics::gpuNeeds(p.needs.requests)) {
+                    GpuResourceUse &use = uses[need.resource];
+                    use.resource = QString::fromStdString(need.resource);
+                    use.used += need.units;
+                    use.holders.push_back(
+                        {p.namespaceName, p.name, p.ownerKind, p.ownerName, need.units});
+                }
+            }
+        if (uses.empty())
+            continue;
+        GpuNode g = nodeHeader(node, m_poolLabel);
+        for (auto &[resource, use] : uses) {
+            use.capacity = wholeUnits(semantics::amountOf(capacity, resource));
+            use.allocatable = wholeUnits(semantics::amountOf(allocatable, resource));
+            g.resources.push_back(std::move(use)); // holders are in "ns/name" order already
+        }
+        m_nodeView.push_back(std::move(g));
+    }
+    std::stable_sort(m_nodeView.begin(), m_nodeView.end(), [](const GpuNode &a, const GpuNode &b) {
+        return std::tie(a.pool, a.name) < std::tie(b.pool, b.name);
+    });
+
+    std::map<std::pair<QString, QString>, GpuPoolUse> pools;
+    for (const GpuNode &n : m_nodeView)
+        for (const GpuResourceUse &use : n.resources) {
+            GpuPoolUse &p = pools[{n.pool, use.resource}];
+            if (p.nodes == 0) {
+                p.pool = n.pool;
+                p.resource = use.resource;
+                p.product = n.product;
+            } else if (p.product != n.product) {
+                p.product = QStringLiteral("mixed");
+            }
+            ++p.nodes;
+            p.allocatable += use.allocatable;
+            p.used += use.used;
+            p.free += use.free();
+            if (!n.schedulable())
+                continue;
+            p.freeSchedulable += use.free();
+            if (use.free() > p.largestFreeBlock) {
+                p.largestFreeBlock = use.free();
+                p.largestFreeNode = n.name;
+            }
+        }
+    for (auto &[key, p] : pools)
+        m_poolView.push_back(std::move(p));
+    m_viewsDirty = false;
+}
+
+// For a pod of a Deployment's new revision that cannot get a GPU while the old revision's pods
+// hold them: the rolling-update deadlock, with what resolves it.
+QString GpuLedger::rolloutHint(const PodEntry &pending, const std::string &resource) const {
+    if (pending.ownerKind != QLatin1String("Deployment"))
+        return {};
+    const auto hashOf = [](const PodEntry &p) {
+        auto it = p.needs.labels.find("pod-template-hash");
+        return it == p.needs.labels.end() ? std::string() : it->second;
+    };
+    const std::string revision = hashOf(pending);
+    qint64 held = 0;
+    for (const PodEntry &p : m_pods)
+        if (p.holds && p.ownerKind == pending.ownerKind && p.ownerName == pending.ownerName &&
+            p.namespaceName == pending.namespaceName && hashOf(p) != revision)
+            held += wholeUnits(semantics::amountOf(p.needs.requests, resource));
+    if (held == 0)
+        return {};
+    return QStringLiteral("; %1 %2 are held by the Deployment's older pods, which a rolling "
+                          "update removes only after this pod is ready: it waits forever unless "
+                          "maxSurge is 0 or the strategy is Recreate")
+        .arg(held)
+        .arg(QString::fromStdString(resource));
+}
+
+void GpuLedger::buildPending() const {
+    m_pendingView.clear();
+    std::vector<semantics::NodeState> view;
+    bool haveView = false;
+    for (const PodEntry &p : m_pods) {
+        if (!p.pending)
+            continue;
+        const std::vector<semantics::GpuNeed> needs = semantics::gpuNeeds(p.needs.requests);
+        if (needs.empty())
+            continue;
+        if (!haveView) {
+            view = schedulerView();
+            haveView = true;
+        }
+        const semantics::GpuFitExplanation why = semantics::explainGpuFit(p.needs, view);
+        PendingGpuPod out;
+        out.namespaceName = p.namespaceName;
+        out.pod = p.name;
+        out.ownerKind = p.ownerKind;
+        out.ownerName = p.ownerName;
+        const semantics::GpuNeed &shown = why.need.resource.empty() ? needs.front() : why.need;
+        out.resource = QString::fromStdString(shown.resource);
+        out.units = shown.units;
+        out.schedulerMessage = schedulerMessage(p);
+        out.explanation = QString::fromStdString(why.text);
+        if (!why.fits && !why.need.resource.empty())
+            out.explanation += rolloutHint(p, why.need.resource);
+        out.fitsNow = why.fits;
+        out.fitsOn = QString::fromStdString(why.fitsOn);
+        m_pendingView.push_back(std::move(out));
+    }
+    std::sort(m_pendingView.begin(), m_pendingView.end(),
+              [](const PendingGpuPod &a, const PendingGpuPod &b) {
+                  return std::tie(a.namespaceName, a.pod) < std::tie(b.namespaceName, b.pod);
+              });
+    m_pendingDirty = false;
+}
+
+} // namespace kd::model
