@@ -1,5 +1,6 @@
 #include "cli/dispatch.h"
 
+#include "cli/gpuscommand.h"
 #include "cli/lintcommand.h"
 #include "cli/sandboxcommand.h"
 #include "cli/topologycommand.h"
@@ -27,6 +28,8 @@ constexpr const char *kUsage =
     "  --sandbox          connect to the built-in sandbox cluster\n"
     "\n"
     "Commands:\n"
+    "  gpus       print who holds which GPUs per node and pool (used/allocatable, MIG profiles,\n"
+    "             cordons, taints, fragmentation) and why Pending GPU pods wait\n"
     "  lint       lint Kubernetes manifests offline (schema, API-server checks, rules for ML\n"
     "             serving) and report every problem with its line: text, JSON, SARIF, JUnit\n"
     "  sandbox    run the built-in sandbox cluster: a simulated Kubernetes API server with GPU "
@@ -65,6 +68,8 @@ int run(int argc, char **argv) {
     QString command = args[1];
     QStringList rest = args.mid(2);
     rest.prepend(args[0] + QLatin1Char(' ') + command);
+    if (command == QLatin1String("gpus"))
+        return runGpus(rest);
     if (command == QLatin1String("lint"))
         return runLint(rest);
     if (command == QLatin1String("sandbox"))

@@ -1,29 +1,19 @@
 #include "cli/topologycommand.h"
 
+#include "cli/clusterlist.h"
 #include "cli/commandline.h"
 
-#include "kube/apiclient.h"
-#include "kube/credentials.h"
-#include "kube/execapprovals.h"
-#include "kube/kubeconfig.h"
-#include "kube/listonce.h"
-#include "model/columns.h"
 #include "model/objectstore.h"
 #include "model/topology.h"
 #include "model/topologyexport.h"
 
 #include <QCommandLineParser>
-#include <QUrl>
 
 #include <cstdio>
-#include <memory>
-#include <vector>
 
 namespace kd::cli {
 
 namespace {
-
-constexpr const char *kCommand = "kubedeck topology";
 
 // What Topology::derive reads; nodes only for the GPU products of the pods' nodes.
 const QStringList kKindKeys{
@@ -45,63 +35,6 @@ QCommandLineOption opt(const QStringList &names, const char *description,
 
 int usageError(const QString &message) {
     return cli::usageError("topology", message);
-}
-
-int failure(const QString &message) {
-    std::fprintf(stderr, "%s: %s\n", kCommand, qPrintable(message));
-    return 1;
-}
-
-void warn(const QString &message) {
-    std::fprintf(stderr, "%s: warning: %s\n", kCommand, qPrintable(message));
-}
-
-// What went wrong, in words that say what to check.
-QString plainWords(const kube::Error &e, const QUrl &server) {
-    const QString where = server.toString(QUrl::RemoveUserInfo);
-    switch (e.kind) {
-    case kube::ErrorKind::Unreachable:
-        return QStringLiteral("the cluster at %1 is unreachable: %2").arg(where, e.message);
-    case kube::ErrorKind::Timeout:
-        return QStringLiteral("the cluster at %1 did not answer in time: %2").arg(where, e.message);
-    case kube::ErrorKind::Tls:
-        return QStringLiteral("the secure connection to %1 failed: %2").arg(where, e.message);
-    case kube::ErrorKind::Unauthorized:
-        return QStringLiteral("the cluster did not accept the credentials (401 Unauthorized): %1")
-            .arg(e.message);
-    case kube::ErrorKind::Forbidden:
-        return QStringLiteral("access denied (403 Forbidden): %1").arg(e.message);
-    default:
-        return e.message;
-    }
-}
-
-// A headless command never asks: it runs an exec plugin only when the approvals the window
-// keeps (or the policy) allow it. Returns the reason it may not, "" when it may.
-QString execRefusal(const kube::RestConfig &config, const kube::ExecApprovals &approvals) {
-    if (!config.exec)
-        return {};
-    const QString command = config.exec->resolvedCommand.isEmpty() ? config.exec->command
-                                                                   : config.exec->resolvedCommand;
-    switch (approvals.decide(*config.exec)) {
-    case kube::ExecApprovals::Decision::Approved:
-        return {};
-    case kube::ExecApprovals::Decision::Denied:
-        return QStringLiteral("context \"%1\" gets its credentials by running %2, which "
-                              "Kubedeck's exec policy (%3) does not allow.")
-            .arg(config.contextName, command, kube::ExecApprovals::policyName(approvals.policy()));
-    case kube::ExecApprovals::Decision::NeedsApproval:
-        break;
-    }
-    QString text =
-        QStringLiteral("context \"%1\" gets its credentials by running %2, which you have not "
-                       "approved. Kubedeck runs a credential plugin only after you approve it: "
-                       "connect to this context once in the Kubedeck window, approve the plugin "
-                       "there, then run this command again. What the kubeconfig asks to run:\n")
-            .arg(config.contextName, command);
-    for (const QString &line : approvals.describe(*config.exec).text().split(u'\n'))
-        text += QStringLiteral("  ") + line + u'\n';
-    return text.trimmed();
 }
 
 } // namespace
@@ -137,68 +70,21 @@ int runTopology(const QStringList &arguments) {
     if (p.isSet(allNamespaces) && p.isSet(ns))
         return usageError(QStringLiteral("--namespace and --all-namespaces exclude each other"));
 
-    auto loaded =
-        kube::loadKubeconfig(kube::KubeconfigLoadOptions::fromEnvironment(p.value(kubeconfig)));
-    if (!loaded)
-        return failure(loaded.error().message);
-    for (const QString &w : loaded->warnings())
-        warn(w);
-    auto config = loaded->resolve(p.value(context));
-    if (!config)
-        return failure(config.error().message);
-    auto approvals = std::make_shared<kube::ExecApprovals>(kube::ExecApprovals::defaultStorePath());
-    if (const QString refusal = execRefusal(*config, *approvals); !refusal.isEmpty())
-        return failure(refusal);
+    ClusterList cluster("topology");
+    if (auto failed = cluster.connect(p.value(kubeconfig), p.value(context)))
+        return *failed;
+    const kube::RestConfig &config = cluster.config();
 
     QString namespaceName;
     if (!p.isSet(allNamespaces))
-        namespaceName = p.isSet(ns)                       ? p.value(ns)
-                        : config->namespaceName.isEmpty() ? QStringLiteral("default")
-                                                          : config->namespaceName;
+        namespaceName = p.isSet(ns)                      ? p.value(ns)
+                        : config.namespaceName.isEmpty() ? QStringLiteral("default")
+                                                         : config.namespaceName;
 
-    kube::ClientOptions clientOptions;
-    clientOptions.requestIdleTimeoutSeconds = 30;
-    clientOptions.maxRetries = 3;
-    kube::ApiClient client(*config, kube::makeCredentialProvider(*config, approvals),
-                           clientOptions);
-    std::vector<kube::DeltaBatch> batches;
-    for (const kube::ResourceKind &kind : model::watchedKinds()) {
-        if (!kKindKeys.contains(kind.key()))
-            continue;
-        auto batch = kube::listOnce(client, kind, namespaceName);
-        if (batch) {
-            batches.push_back(std::move(*batch));
-            continue;
-        }
-        const kube::Error &e = batch.error();
-        switch (e.kind) {
-        case kube::ErrorKind::Unreachable:
-        case kube::ErrorKind::Timeout:
-        case kube::ErrorKind::Tls:
-        case kube::ErrorKind::Unauthorized:
-        case kube::ErrorKind::Credential:
-        case kube::ErrorKind::ExecNotApproved:
-            return failure(plainWords(e, config->server)); // the cluster, not this kind
-        default:
-            break;
-        }
-        const QString scope = !kind.namespaced ? QString()
-                              : namespaceName.isEmpty()
-                                  ? QStringLiteral(" in any namespace")
-                                  : QStringLiteral(" in namespace \"%1\"").arg(namespaceName);
-        const QString what = QStringLiteral("cannot list %1%2: %3")
-                                 .arg(kind.key(), scope, plainWords(e, config->server));
-        // Nodes only name the pods' GPU products, and a server may not serve every kind.
-        if ((kind.key() == QLatin1String("nodes") && e.kind == kube::ErrorKind::Forbidden) ||
-            e.kind == kube::ErrorKind::NotFound) {
-            warn(what);
-            continue;
-        }
-        return failure(what);
-    }
-
+    // Nodes only name the pods' GPU products: a user who may not list them still gets a graph.
     model::ObjectStore store;
-    store.applyBatches(batches);
+    if (auto failed = cluster.list(kKindKeys, namespaceName, store, {QStringLiteral("nodes")}))
+        return *failed;
     const model::Topology topology = model::Topology::derive(store, namespaceName);
     const QByteArray text =
         format == QLatin1String("dot")

@@ -4,6 +4,7 @@
 // Ingress added for the test; DOT draws the same graph; usage errors exit 2; an unreachable
 // server, a missing kubeconfig, an unknown context and an unapproved exec plugin exit 1 with a
 // message, and the plugin never runs.
+#include "kubedeckprocess.h"
 #include "sandbox/admission.h"
 #include "sandbox/resources.h"
 #include "sandboxfixture.h"
@@ -13,7 +14,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -21,11 +21,7 @@
 
 namespace {
 
-struct Run {
-    int exitCode = -1;
-    QByteArray out;
-    QString err;
-};
+using Run = kd::testing::KubedeckRun;
 
 const char *kBrokenIngress = R"({
   "apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
@@ -78,24 +74,9 @@ class TstTopologyCommand final : public QObject {
     std::unique_ptr<kd::testing::SandboxFixture> m_sandbox;
     QTemporaryDir m_home;
 
-    Run kubedeck(const QStringList &args, int timeoutMs = 60'000) {
-        QProcess p;
-        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("HOME"), m_home.path());
-        env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_home.filePath(QStringLiteral(".config")));
-        env.remove(QStringLiteral("KUBECONFIG"));
-        p.setProcessEnvironment(env);
-        p.start(QStringLiteral(KD_BINARY_DIR "/app/kubedeck"),
-                QStringList{QStringLiteral("topology")} + args);
-        if (!p.waitForStarted(10'000))
-            return {-1, {}, QStringLiteral("kubedeck did not start")};
-        if (!p.waitForFinished(timeoutMs)) {
-            p.kill();
-            p.waitForFinished();
-            return {-1, {}, QStringLiteral("kubedeck timed out")};
-        }
-        return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
-                p.readAllStandardOutput(), QString::fromUtf8(p.readAllStandardError())};
+    Run kubedeck(const QStringList &args) {
+        return kd::testing::runKubedeck(QStringList{QStringLiteral("topology")} + args,
+                                        m_home.path());
     }
 
     QStringList sandboxArgs(const QStringList &more) const {
@@ -104,12 +85,7 @@ class TstTopologyCommand final : public QObject {
 
     // A kubeconfig of one context, written next to the sandbox's.
     QString writeKubeconfig(const QString &name, const QByteArray &text) {
-        const QString path = QDir(m_sandbox->tempDir()).filePath(name);
-        QFile f(path);
-        if (!f.open(QIODevice::WriteOnly))
-            return {};
-        f.write(text);
-        return path;
+        return kd::testing::writeSandboxFile(*m_sandbox, name, text);
     }
 
 private slots:
@@ -285,13 +261,7 @@ private slots:
         if (kubeconfig == QLatin1String("missing")) {
             path = QDir(m_sandbox->tempDir()).filePath(QStringLiteral("no-such-kubeconfig"));
         } else if (kubeconfig == QLatin1String("unreachable")) {
-            QFile f(m_sandbox->kubeconfigPath());
-            QVERIFY(f.open(QIODevice::ReadOnly));
-            QByteArray text = f.readAll();
-            const QByteArray url = QByteArray::fromStdString(m_sandbox->server().url());
-            QVERIFY(text.contains(url));
-            text.replace(url, "https://127.0.0.1:1");
-            path = writeKubeconfig(QStringLiteral("unreachable"), text);
+            path = kd::testing::writeUnreachableKubeconfig(*m_sandbox);
         } else if (kubeconfig == QLatin1String("exec")) {
             const QString plugin = QDir(m_sandbox->tempDir()).filePath(QStringLiteral("plugin.sh"));
             QFile script(plugin);
