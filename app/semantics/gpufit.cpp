@@ -20,36 +20,36 @@ std::string taintText(const Taint &t) {
     return t.key + (t.value.empty() ? "" : "=" + t.value) + ":" + t.effect;
 }
 
+// A node is excluded for the reason that lasts longest: the pod's own placement rules (node
+// selector and affinity) before a taint it does not tolerate, before a cordon (which ends with
+// the maintenance), before anti-affinity (which ends when the other pod goes).
 NodeVerdict verdictOf(const PodNeeds &pod, const NodeState &node, const FitResult &fit) {
     NodeVerdict v;
+    auto failed = [&](Filter filter) {
+        return std::any_of(fit.failures.begin(), fit.failures.end(),
+                           [&](const FitFailure &f) { return f.filter == filter; });
+    };
+    if (failed(Filter::NodeAffinity)) {
+        v.exclusion = Exclusion::Affinity;
+    } else if (failed(Filter::TaintToleration)) {
+        v.exclusion = Exclusion::Taint;
+        if (auto taint = firstUntoleratedTaint(node.taints, pod.tolerations))
+            v.taint = taintText(*taint);
+    } else if (failed(Filter::NodeUnschedulable)) {
+        v.exclusion = Exclusion::Cordoned;
+    } else if (failed(Filter::InterPodAffinity)) {
+        v.exclusion = Exclusion::AntiAffinity;
+    }
+    if (v.exclusion != Exclusion::None)
+        return v;
+    constexpr std::string_view prefix = "Insufficient ";
     for (const FitFailure &f : fit.failures) {
-        switch (f.filter) {
-        case Filter::NodeUnschedulable:
-            v.exclusion = Exclusion::Cordoned;
-            return v;
-        case Filter::TaintToleration:
-            v.exclusion = Exclusion::Taint;
-            if (auto taint = firstUntoleratedTaint(node.taints, pod.tolerations))
-                v.taint = taintText(*taint);
-            return v;
-        case Filter::NodeAffinity:
-            v.exclusion = Exclusion::Affinity;
-            return v;
-        case Filter::InterPodAffinity:
-            v.exclusion = Exclusion::AntiAffinity;
-            return v;
-        case Filter::NodeResourcesFit: {
-            constexpr std::string_view prefix = "Insufficient ";
-            if (f.reason.starts_with(prefix)) {
-                std::string resource = f.reason.substr(prefix.size());
-                if (!isGpuResource(resource))
-                    v.shortages.push_back(std::move(resource));
-            } else {
-                v.shortages.push_back("pod slots");
-            }
-            break;
-        }
-        }
+        if (f.filter != Filter::NodeResourcesFit)
+            continue;
+        if (!f.reason.starts_with(prefix))
+            v.shortages.push_back("pod slots");
+        else if (std::string resource = f.reason.substr(prefix.size()); !isGpuResource(resource))
+            v.shortages.push_back(std::move(resource));
     }
     return v;
 }
@@ -81,9 +81,10 @@ std::string joined(const std::vector<std::string> &parts, const char *separator)
     return out;
 }
 
-// The exclusions among the nodes offering the resource, in filter order.
+// The exclusions among the nodes offering the resource, the lasting ones first.
 std::vector<std::string> exclusionTexts(const std::vector<const NodeState *> &offering,
-                                        const std::vector<NodeVerdict> &verdicts) {
+                                        const std::vector<NodeVerdict> &verdicts,
+                                        const std::string &resource) {
     std::vector<std::string> cordoned;
     std::map<std::string, std::vector<std::string>> byTaint;
     std::vector<std::string> affinity;
@@ -107,20 +108,22 @@ std::vector<std::string> exclusionTexts(const std::vector<const NodeState *> &of
             break;
         }
     }
+    // "3 nodes with nvidia.com/gpu are", "1 node with nvidia.com/gpu does".
+    const auto nodes = [&](std::size_t n, const char *singularVerb, const char *pluralVerb) {
+        return std::to_string(n) + (n == 1 ? " node" : " nodes") + " with " + resource + " " +
+               (n == 1 ? singularVerb : pluralVerb);
+    };
     std::vector<std::string> out;
-    const int nCordoned = static_cast<int>(cordoned.size());
-    if (nCordoned)
-        out.push_back(nodesPhrase(nCordoned, " node is cordoned", " nodes are cordoned") +
-                      namesInParens(cordoned));
-    for (const auto &[taint, names] : byTaint)
-        out.push_back(nodesPhrase(static_cast<int>(names.size()), " node is", " nodes are") +
-                      " excluded by the taint " + taint + " that the pod does not tolerate");
     if (!affinity.empty())
-        out.push_back(nodesPhrase(static_cast<int>(affinity.size()), " node does", " nodes do") +
+        out.push_back(nodes(affinity.size(), "does", "do") +
                       " not match the pod's node selector or affinity");
+    for (const auto &[taint, names] : byTaint)
+        out.push_back(nodes(names.size(), "is", "are") + " excluded by the taint " + taint +
+                      " that the pod does not tolerate");
+    if (!cordoned.empty())
+        out.push_back(nodes(cordoned.size(), "is", "are") + " cordoned" + namesInParens(cordoned));
     if (!antiAffinity.empty())
-        out.push_back(nodesPhrase(static_cast<int>(antiAffinity.size()), " node is", " nodes are") +
-                      " ruled out by pod anti-affinity");
+        out.push_back(nodes(antiAffinity.size(), "is", "are") + " ruled out by pod anti-affinity");
     return out;
 }
 
@@ -211,7 +214,8 @@ GpuFitExplanation explainGpuFit(const PodNeeds &pod, const std::vector<NodeState
                     ++shortageCounts[s];
             }
         }
-        const std::vector<std::string> exclusions = exclusionTexts(offering, verdicts);
+        const std::vector<std::string> exclusions =
+            exclusionTexts(offering, verdicts, need.resource);
         const bool blocking = e.mostFreeNode.empty() || e.mostFree < need.units;
         if (!blocking && roomButShort.empty())
             continue; // this resource has room; another one must be what blocks the pod

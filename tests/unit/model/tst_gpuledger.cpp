@@ -278,11 +278,13 @@ private slots:
         QCOMPARE(p.ownerId(), QStringLiteral("Deployment/ml/serve"));
         QCOMPARE(p.units, 2);
         QVERIFY(!p.fitsNow);
-        QCOMPARE(p.explanation,
-                 QStringLiteral("needs 2 nvidia.com/gpu on one node; the most free on any "
-                                "schedulable node is 1 (a100-1); 3 nodes are excluded by the "
-                                "taint nvidia.com/gpu=present:NoSchedule that the pod does not "
-                                "tolerate"));
+        QCOMPARE(
+            p.explanation,
+            QStringLiteral(
+                "needs 2 nvidia.com/gpu on one node; the most free on any "
+                "schedulable node is 1 (a100-1); 3 nodes with nvidia.com/gpu are "
+                "excluded by the taint nvidia.com/gpu=present:NoSchedule that the pod does not "
+                "tolerate"));
         QCOMPARE(p.schedulerMessage, QStringLiteral("from the condition"));
 
         // A FailedScheduling event is the scheduler's newer word; the newest one wins.

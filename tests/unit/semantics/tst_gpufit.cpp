@@ -84,11 +84,13 @@ private slots:
         QCOMPARE(e.mostFree, 1);
         QCOMPARE(e.mostFreeNode, std::string("a100-node-2"));
         QCOMPARE(e.nodesOffering, 5);
-        QCOMPARE(text(e),
-                 QStringLiteral("needs 2 nvidia.com/gpu on one node; the most free on any "
-                                "schedulable node is 1 (a100-node-2); 3 nodes are excluded by the "
-                                "taint nvidia.com/gpu=present:NoSchedule that the pod does not "
-                                "tolerate"));
+        QCOMPARE(
+            text(e),
+            QStringLiteral(
+                "needs 2 nvidia.com/gpu on one node; the most free on any "
+                "schedulable node is 1 (a100-node-2); 3 nodes with nvidia.com/gpu are "
+                "excluded by the taint nvidia.com/gpu=present:NoSchedule that the pod does not "
+                "tolerate"));
         // Tolerating the taint makes the tainted nodes usable.
         PodNeeds tolerant = gpuPod(2);
         tolerant.tolerations.push_back({"nvidia.com/gpu", "Exists", "", "NoSchedule"});
@@ -101,8 +103,10 @@ private slots:
                                      node("t4-3", "nvidia.com/gpu", 1)};
         nodes[2].unschedulable = true;
         auto e = explainGpuFit(gpuPod(1), nodes);
-        QCOMPARE(text(e), QStringLiteral("needs 1 nvidia.com/gpu; none is free on the 2 nodes it "
-                                         "may use (t4-1, t4-2); 1 node is cordoned (t4-3)"));
+        QCOMPARE(text(e),
+                 QStringLiteral("needs 1 nvidia.com/gpu; none is free on the 2 nodes it "
+                                "may use (t4-1, t4-2); 1 node with nvidia.com/gpu is cordoned "
+                                "(t4-3)"));
     }
 
     void noNodeOffersTheMigProfile() {
@@ -120,8 +124,8 @@ private slots:
         p.nodeSelector = {{"pool", "h100"}};
         auto e = explainGpuFit(p, {node("a", "nvidia.com/gpu", 8), node("b", "nvidia.com/gpu", 8)});
         QCOMPARE(text(e), QStringLiteral("needs 1 nvidia.com/gpu; none of the 2 nodes that offer "
-                                         "it may take the pod; 2 nodes do not match the pod's "
-                                         "node selector or affinity"));
+                                         "it may take the pod; 2 nodes with nvidia.com/gpu do not "
+                                         "match the pod's node selector or affinity"));
     }
 
     void roomForGpusButNotCpu() {
@@ -144,7 +148,23 @@ private slots:
         NodeState b = node("b", "nvidia.com/gpu", 1, 1);
         auto e = explainGpuFit(p, {a, b});
         QCOMPARE(text(e), QStringLiteral("needs 1 nvidia.com/gpu; none is free on the 1 node it "
-                                         "may use (b); 1 node is ruled out by pod anti-affinity"));
+                                         "may use (b); 1 node with nvidia.com/gpu is ruled out by "
+                                         "pod anti-affinity"));
+    }
+
+    void theLastingReasonIsNamed() {
+        // A cordoned node the pod's selector rules out anyway is named for the selector.
+        PodNeeds p = gpuPod(1);
+        p.nodeSelector = {{"pool", "t4"}};
+        NodeState t4 = node("t4", "nvidia.com/gpu", 1, 1);
+        t4.labels["pool"] = "t4";
+        NodeState a100 = node("a100", "nvidia.com/gpu", 8);
+        a100.unschedulable = true;
+        a100.taints.push_back(gpuTaint());
+        auto e = explainGpuFit(p, {t4, a100});
+        QCOMPARE(text(e), QStringLiteral("needs 1 nvidia.com/gpu; none is free on the 1 node it "
+                                         "may use (t4); 1 node with nvidia.com/gpu does not match "
+                                         "the pod's node selector or affinity"));
     }
 
     void noNodesAtAll() {
