@@ -83,8 +83,10 @@ QString GpuPoolUse::fragmentationText() const {
         text = QStringLiteral("%1 free, but at most %2 per node")
                    .arg(freeSchedulable)
                    .arg(largestFreeBlock);
+    else if (nodes == 1)
+        text = QStringLiteral("%1 free").arg(freeSchedulable);
     else
-        text = QStringLiteral("%1 free, all on %2").arg(freeSchedulable).arg(largestFreeNode);
+        text = QStringLiteral("%1 free, all on one node").arg(freeSchedulable);
     if (free > freeSchedulable)
         text += QStringLiteral(" (+%1 on cordoned nodes)").arg(free - freeSchedulable);
     return text;
@@ -152,11 +154,13 @@ void GpuLedger::apply(const QString &kindKey, const ObjectList &added, const Obj
             for (const ObjectPtr &p : *list)
                 addPod(p);
     } else if (kindKey == kEvents) {
+        // Events only change what the scheduler said, not who holds what or what fits.
         for (const ObjectPtr &e : removed)
             forgetEvent(e->uid());
         for (const ObjectList *list : {&added, &modified})
             for (const ObjectPtr &e : *list)
                 noteEvent(e);
+        return;
     } else {
         return;
     }
@@ -247,10 +251,15 @@ void GpuLedger::hold(const QString &uid, const PodEntry &pod, int sign) {
         return;
     }
     np.pods.erase(pod.key);
+    if (np.pods.empty()) {
+        m_onNode.erase(pod.nodeName);
+        return;
+    }
+    // Subtracted to zero is as if never requested: the sums equal a rebuild's.
     semantics::subtractResources(np.requested, pod.needs.requests);
     semantics::subtractResources(np.scoreRequested, pod.needs.scoreRequests);
-    if (np.pods.empty())
-        m_onNode.erase(pod.nodeName);
+    for (auto *sums : {&np.requested, &np.scoreRequested})
+        std::erase_if(*sums, [](const auto &entry) { return entry.second == 0; });
 }
 
 void GpuLedger::noteEvent(const ObjectPtr &object) {
@@ -270,7 +279,7 @@ void GpuLedger::noteEvent(const ObjectPtr &object) {
     if (latest.isEmpty() || m_events.value(latest).time <= note.time)
         m_latestEvent.insert(note.podKey, object->uid());
     m_events.insert(object->uid(), std::move(note));
-    m_pendingDirty = true;
+    m_messagesDirty = true;
 }
 
 void GpuLedger::forgetEvent(const QString &uid) {
@@ -287,7 +296,7 @@ void GpuLedger::forgetEvent(const QString &uid) {
         if (e->podKey == podKey && (!m_latestEvent.contains(podKey) ||
                                     m_events.value(m_latestEvent.value(podKey)).time <= e->time))
             m_latestEvent.insert(podKey, e.key());
-    m_pendingDirty = true;
+    m_messagesDirty = true;
 }
 
 QString GpuLedger::schedulerMessage(const PodEntry &pod) const {
@@ -357,8 +366,13 @@ const std::vector<GpuPoolUse> &GpuLedger::pools() const {
 }
 
 const std::vector<PendingGpuPod> &GpuLedger::pendingPods() const {
-    if (m_pendingDirty)
+    if (m_pendingDirty) {
         buildPending();
+    } else if (m_messagesDirty) {
+        for (std::size_t i = 0; i < m_pendingView.size(); ++i)
+            m_pendingView[i].schedulerMessage = schedulerMessage(*m_pods.find(m_pendingUids[i]));
+    }
+    m_pendingDirty = m_messagesDirty = false;
     return m_pendingView;
 }
 

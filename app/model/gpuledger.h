@@ -70,7 +70,8 @@ struct GpuPoolUse {
     QString largestFreeNode;
     // Free units exist, but no single node has as many as are free in total.
     bool fragmented() const { return freeSchedulable > largestFreeBlock && largestFreeBlock > 0; }
-    // "6 free, but at most 1 per node"; "6 free on 1 node"; "none free".
+    // "6 free, but at most 1 per node"; "6 free, all on one node"; "6 free" (a pool of one
+    // node); "none free"; "+2 on cordoned nodes" appended when cordoned nodes have free units.
     QString fragmentationText() const;
 };
 
@@ -178,9 +179,11 @@ private:
 
     mutable bool m_viewsDirty = true;
     mutable bool m_pendingDirty = true;
+    mutable bool m_messagesDirty = false; // only the scheduler's messages changed
     mutable std::vector<GpuNode> m_nodeView;
     mutable std::vector<GpuPoolUse> m_poolView;
     mutable std::vector<PendingGpuPod> m_pendingView;
+    mutable std::vector<QString> m_pendingUids; // of m_pendingView's pods, in its order
 };
 
 } // namespace kd::model

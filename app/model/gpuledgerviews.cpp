@@ -166,10 +166,17 @@ QString GpuLedger::rolloutHint(const PodEntry &pending, const std::string &resou
 }
 
 void GpuLedger::buildPending() const {
-    m_pendingView.clear();
+    struct Row {
+        PendingGpuPod pod;
+        QString uid;
+    };
+    std::vector<Row> rows;
     std::vector<semantics::NodeState> view;
     bool haveView = false;
-    for (const PodEntry &p : m_pods) {
+    // Pods of one ReplicaSet (one owner and pod-template-hash) are alike: explained once.
+    QHash<QString, std::pair<semantics::GpuFitExplanation, QString>> explained;
+    for (auto it = m_pods.cbegin(); it != m_pods.cend(); ++it) {
+        const PodEntry &p = *it;
         if (!p.pending)
             continue;
         const std::vector<semantics::GpuNeed> needs = semantics::gpuNeeds(p.needs.requests);
@@ -179,8 +186,23 @@ void GpuLedger::buildPending() const {
             view = schedulerView();
             haveView = true;
         }
-        const semantics::GpuFitExplanation why = semantics::explainGpuFit(p.needs, view);
-        PendingGpuPod out;
+        const auto hash = p.needs.labels.find("pod-template-hash");
+        const QString group = hash == p.needs.labels.end()
+                                  ? p.key
+                                  : p.namespaceName + u'/' + p.ownerKind + u'/' + p.ownerName +
+                                        u'#' + QString::fromStdString(hash->second);
+        auto cached = explained.find(group);
+        if (cached == explained.end()) {
+            semantics::GpuFitExplanation why = semantics::explainGpuFit(p.needs, view);
+            QString text = QString::fromStdString(why.text);
+            if (!why.fits && !why.need.resource.empty())
+                text += rolloutHint(p, why.need.resource);
+            cached = explained.insert(group, {std::move(why), std::move(text)});
+        }
+        const semantics::GpuFitExplanation &why = cached->first;
+        Row row;
+        row.uid = it.key();
+        PendingGpuPod &out = row.pod;
         out.namespaceName = p.namespaceName;
         out.pod = p.name;
         out.ownerKind = p.ownerKind;
@@ -189,18 +211,20 @@ void GpuLedger::buildPending() const {
         out.resource = QString::fromStdString(shown.resource);
         out.units = shown.units;
         out.schedulerMessage = schedulerMessage(p);
-        out.explanation = QString::fromStdString(why.text);
-        if (!why.fits && !why.need.resource.empty())
-            out.explanation += rolloutHint(p, why.need.resource);
+        out.explanation = cached->second;
         out.fitsNow = why.fits;
         out.fitsOn = QString::fromStdString(why.fitsOn);
-        m_pendingView.push_back(std::move(out));
+        rows.push_back(std::move(row));
     }
-    std::sort(m_pendingView.begin(), m_pendingView.end(),
-              [](const PendingGpuPod &a, const PendingGpuPod &b) {
-                  return std::tie(a.namespaceName, a.pod) < std::tie(b.namespaceName, b.pod);
-              });
-    m_pendingDirty = false;
+    std::sort(rows.begin(), rows.end(), [](const Row &a, const Row &b) {
+        return std::tie(a.pod.namespaceName, a.pod.pod) < std::tie(b.pod.namespaceName, b.pod.pod);
+    });
+    m_pendingView.clear();
+    m_pendingUids.clear();
+    for (Row &r : rows) {
+        m_pendingView.push_back(std::move(r.pod));
+        m_pendingUids.push_back(std::move(r.uid));
+    }
 }
 
 } // namespace kd::model

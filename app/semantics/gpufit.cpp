@@ -156,7 +156,14 @@ GpuFitExplanation explainGpuFit(const PodNeeds &pod, const std::vector<NodeState
         e.text = "no nodes in the cluster";
         return e;
     }
-    if (ScheduleDecision d = scheduleOne(pod, nodes); d.scheduled()) {
+    const AntiAffinityDomains domains = antiAffinityDomains(pod, nodes);
+    std::vector<FitResult> fits;
+    fits.reserve(nodes.size());
+    for (const NodeState &node : nodes)
+        fits.push_back(fit(pod, node, &domains));
+    // Only a pod that fits somewhere pays for the scheduler's choice among the nodes.
+    if (std::any_of(fits.begin(), fits.end(), [](const FitResult &r) { return r.fits(); })) {
+        const ScheduleDecision d = scheduleOne(pod, nodes);
         const NodeState &node = nodes[static_cast<std::size_t>(d.nodeIndex)];
         e.fits = true;
         e.fitsOn = node.name;
@@ -167,12 +174,6 @@ GpuFitExplanation explainGpuFit(const PodNeeds &pod, const std::vector<NodeState
         e.text += "; the scheduler places it on its next attempt";
         return e;
     }
-
-    const AntiAffinityDomains domains = antiAffinityDomains(pod, nodes);
-    std::vector<FitResult> fits;
-    fits.reserve(nodes.size());
-    for (const NodeState &node : nodes)
-        fits.push_back(fit(pod, node, &domains));
 
     for (const GpuNeed &need : needs) {
         std::vector<const NodeState *> offering;

@@ -7,6 +7,7 @@
 #include "ui/connection.h"
 #include "ui/detailspane.h"
 #include "ui/editorpane.h"
+#include "ui/gpupane.h"
 #include "ui/objectactions.h"
 #include "ui/topologypane.h"
 
@@ -28,6 +29,8 @@
 #include <QToolBar>
 #include <QTreeView>
 #include <QVBoxLayout>
+
+#include <array>
 
 namespace kd::ui {
 
@@ -186,7 +189,7 @@ void MainWindow::buildUi() {
     middleLayout->addWidget(m_filter);
     middleLayout->addWidget(m_table);
 
-    // The middle shows either the resource table or the topology of the namespace.
+    // The middle shows the resource table, the topology of the namespace, the GPUs or the editor.
     m_tabs = new QTabWidget(m_splitter);
     m_tabs->setObjectName(QStringLiteral("middleTabs"));
     m_tabs->addTab(middle, tr("Resources"));
@@ -201,6 +204,10 @@ void MainWindow::buildUi() {
         if (error)
             QMessageBox::warning(this, tr("Kubedeck"), text);
     });
+
+    m_gpus = new GpuPane(m_connection, m_tabs);
+    m_tabs->addTab(m_gpus, tr("GPUs"));
+    connect(m_gpus, &GpuPane::workloadSelected, this, &MainWindow::showWorkload);
 
     m_editor = new EditorPane(m_connection, m_tabs);
     m_tabs->addTab(m_editor, m_editor->tabTitle());
@@ -419,7 +426,22 @@ bool MainWindow::selectObject(const QString &kindKey, const QString &ns, const Q
 }
 
 void MainWindow::showView(int index) {
-    m_tabs->setCurrentIndex(index);
+    const std::array<QWidget *, 4> views{m_tabs->widget(0), m_topology, m_editor, m_gpus};
+    if (index >= 0 && index < static_cast<int>(views.size()))
+        m_tabs->setCurrentWidget(views[static_cast<std::size_t>(index)]);
+}
+
+void MainWindow::showWorkload(const QString &kindKey, const QString &ns, const QString &name) {
+    const model::BrowsedKind *kind = model::browsedKind(kindKey);
+    if (!kind)
+        return;
+    m_tabs->setCurrentWidget(m_topology);
+    const bool shown = m_topology->selectNode(kind->kind.kind + u'/' + ns + u'/' + name);
+    if (!selectObject(kindKey, ns, name) || !shown)
+        statusBar()->showMessage(
+            tr("%1 %2/%3 is not shown here: pick its namespace or clear the filters.")
+                .arg(kind->kind.kind, ns, name),
+            8000);
 }
 
 void MainWindow::onObjectSelected() {

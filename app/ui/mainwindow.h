@@ -28,6 +28,7 @@ namespace kd::ui {
 class Connection;
 class DetailsPane;
 class EditorPane;
+class GpuPane;
 class ObjectActions;
 class TopologyPane;
 
@@ -56,8 +57,12 @@ public:
     QTableView *table() const { return m_table; }
     TopologyPane *topology() const { return m_topology; }
     EditorPane *editor() const { return m_editor; }
-    // Shows the resource table (0), the topology (1) or the YAML editor (2).
+    GpuPane *gpus() const { return m_gpus; }
+    // Shows the resource table (0), the topology (1), the YAML editor (2) or the GPUs (3). The
+    // tabs are in another order (the GPUs follow the topology); the numbers stay put.
     void showView(int index);
+    // Shows a workload in the topology and selects it in the browser.
+    void showWorkload(const QString &kindKey, const QString &ns, const QString &name);
     // Selects kind and object in the browser; false when the object is not shown.
     bool selectObject(const QString &kindKey, const QString &ns, const QString &name);
     void selectKind(const QString &kindKey);
@@ -100,6 +105,7 @@ private:
     QTabWidget *m_tabs = nullptr;
     TopologyPane *m_topology = nullptr;
     EditorPane *m_editor = nullptr;
+    GpuPane *m_gpus = nullptr;
     QSplitter *m_splitter = nullptr;
     bool m_restoringNamespace = false;
     bool m_connectedOnce = false;

@@ -411,6 +411,12 @@ void TopologyPane::updatePermissions() {
     }
 }
 
+bool TopologyPane::selectNode(const QString &id) {
+    refreshNow();
+    m_view->selectNode(id);
+    return m_view->selectedId() == id;
+}
+
 void TopologyPane::onNodeSelected(const QString &id) {
     const TopologyNode *n = m_topology.node(id);
     if (!n)

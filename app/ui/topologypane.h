@@ -55,6 +55,9 @@ public:
     QWidget *hpaEditor() const { return m_hpaBox; }
     // Scales the last scaled workload back (Ctrl+Z).
     void undoScale();
+    // Shows the graph as it is now and selects a card ("Deployment/ns/name"); false when the
+    // card is not shown (another namespace, a filter).
+    bool selectNode(const QString &id);
 
 signals:
     void objectSelected(const QString &kindKey, const kd::kube::ObjectPtr &object);
