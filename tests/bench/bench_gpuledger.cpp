@@ -19,6 +19,7 @@
 #include "model/gpuledger.h"
 #include "model/objectstore.h"
 
+#include "benchstats.h"
 #include "procstatus.h"
 
 #include <QCoreApplication>
@@ -34,26 +35,12 @@
 #include <vector>
 
 using namespace kd;
+using kdtest::median;
+using kdtest::print;
+using kdtest::timeMs;
 using kube::Json;
 
 namespace {
-
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v.empty() ? 0 : v[v.size() / 2];
-}
-
-double timeMs(const std::function<void()> &f) {
-    QElapsedTimer t;
-    t.start();
-    f();
-    return static_cast<double>(t.nsecsElapsed()) / 1e6;
-}
-
-void print(const char *name, double value, const char *unit) {
-    std::printf("%s %.3f %s\n", name, value, unit);
-    std::fflush(stdout);
-}
 
 kube::ObjectPtr objectOf(Json json) {
     return std::make_shared<const kube::KubeObject>(std::move(json));

@@ -22,6 +22,7 @@
 // DIR/single, e.g. to time `kubedeck lint` itself on it.
 #include "cli/lintcommand.h"
 
+#include "benchstats.h"
 #include "procstatus.h"
 
 #include <QCoreApplication>
@@ -38,13 +39,9 @@
 #include <vector>
 
 using namespace kd;
+using kdtest::median;
 
 namespace {
-
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v.empty() ? 0 : v[v.size() / 2];
-}
 
 double seconds(const std::function<void()> &f) {
     QElapsedTimer t;

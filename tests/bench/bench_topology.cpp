@@ -10,6 +10,7 @@
 //   pan_frame_median / _p95 / _max   repaint of a 1400×900 view per 40 px pan step, at 100 % zoom
 //   pan_frame_fit_median       the same with the whole graph fitted in the view
 // `--smoke` runs tiny sizes (for CTest).
+#include "benchstats.h"
 #include "model/objectstore.h"
 #include "model/topology.h"
 #include "sandbox/scenarioscale.h"
@@ -28,29 +29,14 @@
 #include <vector>
 
 using namespace kd;
+using kdtest::median;
+using kdtest::percentile;
+using kdtest::timeMs;
 
 namespace {
 
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v.empty() ? 0 : v[v.size() / 2];
-}
-
-double percentile(std::vector<double> v, double p) {
-    std::sort(v.begin(), v.end());
-    return v.empty() ? 0 : v[std::min(v.size() - 1, static_cast<std::size_t>(p * v.size()))];
-}
-
-double timeMs(const std::function<void()> &f) {
-    QElapsedTimer t;
-    t.start();
-    f();
-    return static_cast<double>(t.nsecsElapsed()) / 1e6;
-}
-
 void print(const char *name, double value, const char *unit) {
-    std::printf("%s %.2f %s\n", name, value, unit);
-    std::fflush(stdout);
+    kdtest::print(name, value, unit, 2);
 }
 
 // Pans in 40 px steps across the scene and times each synchronous repaint.
