@@ -127,13 +127,6 @@ QString eventObject(const Json &ev) {
            jsonString(ev, {"involvedObject", "name"});
 }
 
-QDateTime eventLastSeen(const Json &ev) {
-    for (const char *field : {"lastTimestamp", "eventTime", "firstTimestamp"})
-        if (QDateTime t = parseTimestamp(jsonAt(ev, {field})); t.isValid())
-            return t;
-    return parseTimestamp(jsonAt(ev, {"metadata", "creationTimestamp"}));
-}
-
 std::vector<BrowsedKind> makeKinds() {
     auto kind = [](const char *group, const char *version, const char *resource,
                    const char *kindName, bool namespaced) {

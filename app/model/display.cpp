@@ -185,6 +185,13 @@ QDateTime parseTimestamp(const Json &value) {
                                  Qt::ISODateWithMs);
 }
 
+QDateTime eventLastSeen(const Json &ev) {
+    for (const char *field : {"lastTimestamp", "eventTime", "firstTimestamp"})
+        if (QDateTime t = parseTimestamp(jsonAt(ev, {field})); t.isValid())
+            return t;
+    return parseTimestamp(jsonAt(ev, {"metadata", "creationTimestamp"}));
+}
+
 qint64 ageSeconds(const Json &object, const QDateTime &now) {
     QDateTime created = parseTimestamp(jsonAt(object, {"metadata", "creationTimestamp"}));
     return created.isValid() ? created.secsTo(now) : -1;

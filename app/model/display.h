@@ -28,6 +28,8 @@ QString humanDuration(qint64 seconds);
 QString ageText(const kube::Json &object, const QDateTime &now);
 qint64 ageSeconds(const kube::Json &object, const QDateTime &now);
 QDateTime parseTimestamp(const kube::Json &value);
+// When an event last happened: lastTimestamp, else eventTime, firstTimestamp, creationTimestamp.
+QDateTime eventLastSeen(const kube::Json &event);
 
 // A node's STATUS: Ready / NotReady / Unknown, plus ",SchedulingDisabled" when cordoned.
 QString nodeStatusText(const kube::Json &node);

@@ -1,6 +1,7 @@
 #include "model/gpuledger.h"
 
 #include "model/display.h"
+#include "model/objects.h"
 #include "semantics/gpufit.h"
 #include "semantics/jsonpath.h"
 #include "semantics/resources.h"
@@ -43,28 +44,6 @@ QString idOf(const QString &kind, const QString &ns, const QString &name) {
     return kind + QLatin1Char('/') + ns + QLatin1Char('/') + name;
 }
 
-// The controller among metadata.ownerReferences, else the first; null when there is none.
-const Json *controllerOf(const Json &object) {
-    const Json &refs = jsonAt(object, {"metadata", "ownerReferences"});
-    if (!refs.is_array() || refs.empty())
-        return nullptr;
-    for (const Json &r : refs)
-        if (const Json &c = jsonAt(r, {"controller"}); c.is_boolean() && c.get<bool>())
-            return &r;
-    return &refs.front();
-}
-
-// When the event last happened: lastTimestamp, else eventTime, else creationTimestamp
-// (RFC 3339 strings compare in time order).
-std::string eventTime(const Json &event) {
-    for (const auto &path : {std::initializer_list<const char *>{"lastTimestamp"},
-                             std::initializer_list<const char *>{"eventTime"},
-                             std::initializer_list<const char *>{"metadata", "creationTimestamp"}})
-        if (const Json &t = jsonAt(event, path); t.is_string())
-            return t.get<std::string>();
-    return {};
-}
-
 } // namespace
 
 QString GpuHolder::ownerId() const {
@@ -105,7 +84,7 @@ void GpuLedger::setPoolLabel(const QString &label) {
 QStringList GpuLedger::poolLabelCandidates() const {
     QSet<QString> seen;
     for (const auto &[name, node] : m_nodes) {
-        const Json &labels = jsonAt(node->json(), {"metadata", "labels"});
+        const Json &labels = jsonAt(node.object->json(), {"metadata", "labels"});
         if (!labels.is_object())
             continue;
         for (auto it = labels.begin(); it != labels.end(); ++it) {
@@ -168,28 +147,32 @@ void GpuLedger::apply(const QString &kindKey, const ObjectList &added, const Obj
 }
 
 void GpuLedger::setNode(const ObjectPtr &node) {
-    m_nodes[node->name()] = node;
+    // Parsed once per change of the node, not per view or prediction.
+    NodeEntry &entry = m_nodes[node->name()];
+    entry.object = node;
+    entry.state = semantics::fromNodeJson(node->json());
+    entry.capacity = semantics::parseResourceList(jsonAt(node->json(), {"status", "capacity"}));
     invalidate();
 }
 
 void GpuLedger::resolveOwner(PodEntry &entry, const Json &pod) const {
     entry.ownerKind = QStringLiteral("Pod");
     entry.ownerName = entry.name;
-    const Json *ref = controllerOf(pod);
-    if (!ref)
+    const OwnerRef ref = controllerOf(pod);
+    if (ref.kind.isEmpty())
         return;
-    entry.ownerKind = QString::fromStdString(ref->value("kind", ""));
-    entry.ownerName = QString::fromStdString(ref->value("name", ""));
+    entry.ownerKind = ref.kind;
+    entry.ownerName = ref.name;
     if (entry.ownerKind != QLatin1String("ReplicaSet"))
         return;
     // The Deployment over the ReplicaSet: from the ReplicaSet when it is known, else from the
     // name the deployment controller gives it ("<deployment>-<pod-template-hash>").
     if (m_store) {
         if (ObjectPtr rs = m_store->get(kReplicaSets, entry.namespaceName, entry.ownerName)) {
-            if (const Json *up = controllerOf(rs->json());
-                up && up->value("kind", "") == "Deployment") {
-                entry.ownerKind = QStringLiteral("Deployment");
-                entry.ownerName = QString::fromStdString(up->value("name", ""));
+            if (const OwnerRef up = controllerOf(rs->json());
+                up.kind == QLatin1String("Deployment")) {
+                entry.ownerKind = up.kind;
+                entry.ownerName = up.name;
             }
             return;
         }
@@ -273,7 +256,7 @@ void GpuLedger::noteEvent(const ObjectPtr &object) {
     if (ns.isEmpty())
         ns = object->namespaceName();
     note.podKey = podKeyOf(ns, jsonString(event, {"involvedObject", "name"}));
-    note.time = eventTime(event);
+    note.time = eventLastSeen(event);
     note.message = jsonString(event, {"message"});
     const QString latest = m_latestEvent.value(note.podKey);
     if (latest.isEmpty() || m_events.value(latest).time <= note.time)
@@ -309,7 +292,7 @@ std::vector<semantics::NodeState> GpuLedger::schedulerView(const QString &withou
     std::vector<semantics::NodeState> out;
     out.reserve(m_nodes.size());
     for (const auto &[name, node] : m_nodes) {
-        out.push_back(semantics::fromNodeJson(node->json()));
+        out.push_back(node.state);
         auto on = m_onNode.find(name);
         if (on == m_onNode.end())
             continue;

@@ -10,6 +10,7 @@
 #include "model/objectstore.h"
 #include "semantics/scheduling.h"
 
+#include <QDateTime>
 #include <QHash>
 #include <QString>
 #include <QStringList>
@@ -150,9 +151,14 @@ private:
         semantics::ResourceList requested;
         semantics::ResourceList scoreRequested;
     };
+    struct NodeEntry {
+        kube::ObjectPtr object;
+        semantics::NodeState state; // pods empty: the pods on it are in m_onNode
+        semantics::ResourceList capacity;
+    };
     struct EventNote {
         QString podKey;
-        std::string time;
+        QDateTime time;
         QString message;
     };
 
@@ -165,17 +171,16 @@ private:
     void resolveOwner(PodEntry &entry, const kube::Json &pod) const;
     void invalidate() { m_viewsDirty = m_pendingDirty = true; }
     QString schedulerMessage(const PodEntry &pod) const;
-    QString rolloutHint(const PodEntry &pending, const std::string &resource) const;
     void buildViews() const;
     void buildPending() const;
 
     const ObjectStore *m_store;
     QString m_poolLabel;
-    std::map<QString, kube::ObjectPtr> m_nodes; // by name
-    QHash<QString, PodEntry> m_pods;            // by uid
-    std::map<QString, NodePods> m_onNode;       // by node name
-    QHash<QString, EventNote> m_events;         // FailedScheduling events by uid
-    QHash<QString, QString> m_latestEvent;      // pod "ns/name" -> uid of its newest one
+    std::map<QString, NodeEntry> m_nodes;  // by name
+    QHash<QString, PodEntry> m_pods;       // by uid
+    std::map<QString, NodePods> m_onNode;  // by node name
+    QHash<QString, EventNote> m_events;    // FailedScheduling events by uid
+    QHash<QString, QString> m_latestEvent; // pod "ns/name" -> uid of its newest one
 
     mutable bool m_viewsDirty = true;
     mutable bool m_pendingDirty = true;

@@ -18,33 +18,7 @@ using semantics::jsonAt;
 
 namespace {
 
-qint64 wholeUnits(std::int64_t milli) {
-    return (milli + 999) / 1000;
-}
-
-QStringList hardTaints(const Json &node) {
-    QStringList out;
-    if (const Json &taints = jsonAt(node, {"spec", "taints"}); taints.is_array())
-        for (const Json &t : taints) {
-            const std::string effect = t.value("effect", "");
-            if (effect != "NoSchedule" && effect != "NoExecute")
-                continue;
-            const std::string value = t.value("value", "");
-            out << QString::fromStdString(t.value("key", "") + (value.empty() ? "" : "=" + value) +
-                                          ":" + effect);
-        }
-    return out;
-}
-
-bool readyCondition(const Json &node) {
-    if (const Json &conditions = jsonAt(node, {"status", "conditions"}); conditions.is_array())
-        for (const Json &c : conditions)
-            if (c.value("type", "") == "Ready")
-                return c.value("status", "") == "True";
-    return false;
-}
-
-GpuNode nodeHeader(const Json &node, const QString &poolLabel) {
+GpuNode nodeHeader(const Json &node, const semantics::NodeState &state, const QString &poolLabel) {
     GpuNode g;
     g.name = jsonString(node, {"metadata", "name"});
     const Json &labels = jsonAt(node, {"metadata", "labels"});
@@ -56,10 +30,11 @@ GpuNode nodeHeader(const Json &node, const QString &poolLabel) {
     g.memoryMiB = label("nvidia.com/gpu.memory").toLongLong();
     g.gpuCount = label("nvidia.com/gpu.count").toLongLong();
     g.migStrategy = label("nvidia.com/mig.strategy");
-    g.ready = readyCondition(node);
-    const Json &unschedulable = jsonAt(node, {"spec", "unschedulable"});
-    g.unschedulable = unschedulable.is_boolean() && unschedulable.get<bool>();
-    g.taints = hardTaints(node);
+    g.ready = nodeStatusText(node).startsWith(QLatin1String("Ready"));
+    g.unschedulable = state.unschedulable;
+    for (const semantics::Taint &t : state.taints)
+        if (t.effect == "NoSchedule" || t.effect == "NoExecute")
+            g.taints << QString::fromStdString(semantics::taintText(t));
     if (!poolLabel.isEmpty()) {
         const Json &v = jsonAt(labels, {poolLabel.toStdString().c_str()});
         g.pool = v.is_string() ? QString::fromStdString(v.get<std::string>())
@@ -70,18 +45,40 @@ GpuNode nodeHeader(const Json &node, const QString &poolLabel) {
     return g;
 }
 
+// A pod's revision among its Deployment's ReplicaSets ("" when it has none).
+std::string revisionOf(const semantics::PodNeeds &pod) {
+    auto it = pod.labels.find("pod-template-hash");
+    return it == pod.labels.end() ? std::string() : it->second;
+}
+
+// What one Deployment's bound pods hold, per revision.
+using HeldByRevision = std::map<std::string, semantics::ResourceList>;
+
+// For a pod of a Deployment's new revision that cannot get a GPU while the old revisions' pods
+// hold them: the rolling-update deadlock, with what resolves it.
+QString rolloutHint(const HeldByRevision &held, const std::string &revision,
+                    const std::string &resource) {
+    std::int64_t milli = 0;
+    for (const auto &[r, requests] : held)
+        if (r != revision)
+            milli += semantics::amountOf(requests, resource);
+    if (milli == 0)
+        return {};
+    return QStringLiteral("; %1 %2 are held by the Deployment's older pods, which a rolling "
+                          "update removes only after this pod is ready: it waits forever unless "
+                          "maxSurge is 0 or the strategy is Recreate")
+        .arg(semantics::wholeUnits(milli))
+        .arg(QString::fromStdString(resource));
+}
+
 } // namespace
 
 void GpuLedger::buildViews() const {
     m_nodeView.clear();
     m_poolView.clear();
-    for (const auto &[name, object] : m_nodes) {
-        const Json &node = object->json();
-        const semantics::ResourceList capacity =
-            semantics::parseResourceList(jsonAt(node, {"status", "capacity"}));
-        const Json &allocatableJson = jsonAt(node, {"status", "allocatable"});
-        const semantics::ResourceList allocatable =
-            allocatableJson.is_object() ? semantics::parseResourceList(allocatableJson) : capacity;
+    for (const auto &[name, entry] : m_nodes) {
+        const semantics::ResourceList &capacity = entry.capacity;
+        const semantics::ResourceList &allocatable = entry.state.allocatable; // else capacity
         std::map<std::string, GpuResourceUse> uses;
         for (const auto *list : {&capacity, &allocatable})
             for (const auto &[resource, amount] : *list)
@@ -101,10 +98,10 @@ void GpuLedger::buildViews() const {
             }
         if (uses.empty())
             continue;
-        GpuNode g = nodeHeader(node, m_poolLabel);
+        GpuNode g = nodeHeader(entry.object->json(), entry.state, m_poolLabel);
         for (auto &[resource, use] : uses) {
-            use.capacity = wholeUnits(semantics::amountOf(capacity, resource));
-            use.allocatable = wholeUnits(semantics::amountOf(allocatable, resource));
+            use.capacity = semantics::wholeUnits(semantics::amountOf(capacity, resource));
+            use.allocatable = semantics::wholeUnits(semantics::amountOf(allocatable, resource));
             g.resources.push_back(std::move(use)); // holders are in "ns/name" order already
         }
         m_nodeView.push_back(std::move(g));
@@ -141,30 +138,6 @@ void GpuLedger::buildViews() const {
     m_viewsDirty = false;
 }
 
-// For a pod of a Deployment's new revision that cannot get a GPU while the old revision's pods
-// hold them: the rolling-update deadlock, with what resolves it.
-QString GpuLedger::rolloutHint(const PodEntry &pending, const std::string &resource) const {
-    if (pending.ownerKind != QLatin1String("Deployment"))
-        return {};
-    const auto hashOf = [](const PodEntry &p) {
-        auto it = p.needs.labels.find("pod-template-hash");
-        return it == p.needs.labels.end() ? std::string() : it->second;
-    };
-    const std::string revision = hashOf(pending);
-    qint64 held = 0;
-    for (const PodEntry &p : m_pods)
-        if (p.holds && p.ownerKind == pending.ownerKind && p.ownerName == pending.ownerName &&
-            p.namespaceName == pending.namespaceName && hashOf(p) != revision)
-            held += wholeUnits(semantics::amountOf(p.needs.requests, resource));
-    if (held == 0)
-        return {};
-    return QStringLiteral("; %1 %2 are held by the Deployment's older pods, which a rolling "
-                          "update removes only after this pod is ready: it waits forever unless "
-                          "maxSurge is 0 or the strategy is Recreate")
-        .arg(held)
-        .arg(QString::fromStdString(resource));
-}
-
 void GpuLedger::buildPending() const {
     struct Row {
         PendingGpuPod pod;
@@ -175,6 +148,9 @@ void GpuLedger::buildPending() const {
     bool haveView = false;
     // Pods of one ReplicaSet (one owner and pod-template-hash) are alike: explained once.
     QHash<QString, std::pair<semantics::GpuFitExplanation, QString>> explained;
+    // Per Deployment ("ns/name"), what its bound pods hold per revision, for the rollout hint.
+    QHash<QString, HeldByRevision> held;
+    bool haveHeld = false;
     for (auto it = m_pods.cbegin(); it != m_pods.cend(); ++it) {
         const PodEntry &p = *it;
         if (!p.pending)
@@ -186,17 +162,28 @@ void GpuLedger::buildPending() const {
             view = schedulerView();
             haveView = true;
         }
-        const auto hash = p.needs.labels.find("pod-template-hash");
-        const QString group = hash == p.needs.labels.end()
+        const std::string revision = revisionOf(p.needs);
+        const QString group = revision.empty()
                                   ? p.key
                                   : p.namespaceName + u'/' + p.ownerKind + u'/' + p.ownerName +
-                                        u'#' + QString::fromStdString(hash->second);
+                                        u'#' + QString::fromStdString(revision);
         auto cached = explained.find(group);
         if (cached == explained.end()) {
             semantics::GpuFitExplanation why = semantics::explainGpuFit(p.needs, view);
             QString text = QString::fromStdString(why.text);
-            if (!why.fits && !why.need.resource.empty())
-                text += rolloutHint(p, why.need.resource);
+            if (!why.fits && !why.need.resource.empty() &&
+                p.ownerKind == QLatin1String("Deployment")) {
+                if (!haveHeld) { // one pass over the pods, only when a hint may be due
+                    for (const PodEntry &q : m_pods)
+                        if (q.holds && q.ownerKind == QLatin1String("Deployment"))
+                            semantics::addResources(
+                                held[q.namespaceName + u'/' + q.ownerName][revisionOf(q.needs)],
+                                q.needs.requests);
+                    haveHeld = true;
+                }
+                text += rolloutHint(held.value(p.namespaceName + u'/' + p.ownerName), revision,
+                                    why.need.resource);
+            }
             cached = explained.insert(group, {std::move(why), std::move(text)});
         }
         const semantics::GpuFitExplanation &why = cached->first;

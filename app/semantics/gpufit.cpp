@@ -16,10 +16,6 @@ struct NodeVerdict {
     std::vector<std::string> shortages; // "cpu", "memory", ... other than GPU resources
 };
 
-std::string taintText(const Taint &t) {
-    return t.key + (t.value.empty() ? "" : "=" + t.value) + ":" + t.effect;
-}
-
 // A node is excluded for the reason that lasts longest: the pod's own placement rules (node
 // selector and affinity) before a taint it does not tolerate, before a cordon (which ends with
 // the maintenance), before anti-affinity (which ends when the other pod goes).
@@ -141,11 +137,15 @@ std::vector<std::string> offeredGpuResources(const std::vector<NodeState> &nodes
 
 } // namespace
 
+std::int64_t wholeUnits(std::int64_t milli) {
+    return (milli + 999) / 1000;
+}
+
 std::vector<GpuNeed> gpuNeeds(const ResourceList &requests) {
     std::vector<GpuNeed> out;
     for (const auto &[name, milli] : requests)
         if (milli > 0 && isGpuResource(name))
-            out.push_back({name, (milli + 999) / 1000});
+            out.push_back({name, wholeUnits(milli)});
     return out;
 }
 

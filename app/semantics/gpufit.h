@@ -19,6 +19,9 @@ struct GpuNeed {
     std::int64_t units = 0;
 };
 
+// Whole devices in a milli-unit amount: a fraction still takes a whole GPU or slice.
+std::int64_t wholeUnits(std::int64_t milli);
+
 // The GPU and MIG resources in `requests`, in whole units (milli-units / 1000), sorted by name.
 std::vector<GpuNeed> gpuNeeds(const ResourceList &requests);
 

@@ -118,6 +118,10 @@ void addPod(NodeState &node, const PodNeeds &pod) {
     node.pods.push_back({pod.namespaceName, pod.labels, pod.requiredAntiAffinity});
 }
 
+std::string taintText(const Taint &t) {
+    return t.key + (t.value.empty() ? "" : "=" + t.value) + ":" + t.effect;
+}
+
 bool tolerates(const Toleration &t, const Taint &taint) {
     if (!t.effect.empty() && t.effect != taint.effect)
         return false;

@@ -112,6 +112,9 @@ template<typename JsonT>
 std::vector<NodeState> nodeStatesFromJson(const std::vector<const JsonT *> &nodes,
                                           const std::vector<const JsonT *> &pods);
 
+// "key=value:Effect" (or "key:Effect" without a value), as kubectl prints a taint.
+std::string taintText(const Taint &taint);
+
 bool tolerates(const Toleration &toleration, const Taint &taint);
 // The first NoSchedule/NoExecute taint no toleration tolerates, as upstream reports it.
 std::optional<Taint> firstUntoleratedTaint(const std::vector<Taint> &taints,
